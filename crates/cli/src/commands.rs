@@ -1,0 +1,369 @@
+//! One function per command.
+
+use std::io::Write;
+
+use cicsx_cmci::{Query, Response, default_columns, render_table};
+use cicsx_profile::{Connection, Credential, Workspace};
+use cicsx_truststore::{Fingerprint, TrustOutcome};
+
+use crate::args::{AddArgs, Cli, Command, ConnectArgs, ConnectionCommand, GetArgs, TrustArgs};
+use crate::error::Failure;
+use crate::interact::Terminal;
+use crate::session;
+
+/// Runs the parsed command line.
+pub(crate) fn run(cli: Cli) -> Result<(), Failure> {
+    if let Command::Demo = cli.command {
+        return crate::demo::run();
+    }
+    let workspace = Workspace::locate(cli.workspace)?;
+    match cli.command {
+        Command::Connection(cmd) => connection(&workspace, cmd),
+        Command::Connect(args) => runtime()?.block_on(connect(&workspace, args)),
+        Command::Get(args) => runtime()?.block_on(get(&workspace, args)),
+        Command::Demo => unreachable!("handled above"),
+    }
+}
+
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::io("cannot start the async runtime", e))
+}
+
+fn connection(workspace: &Workspace, cmd: ConnectionCommand) -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
+    match cmd {
+        ConnectionCommand::Add(args) => {
+            let connection = connection_from(args);
+            connection.validate()?;
+            workspace.ensure_dir()?;
+            let name = connection.name.clone();
+            workspace.update_connections(|all| all.add(connection))?;
+            let _ = writeln!(out, "Added connection \"{name}\".");
+        }
+        ConnectionCommand::List => {
+            let all = workspace.load_connections()?;
+            if all.iter().next().is_none() {
+                let _ = writeln!(out, "No connections. Add one with `cicsx connection add`.");
+                return Ok(());
+            }
+            let rows: Vec<[String; 5]> = all
+                .iter()
+                .map(|c| {
+                    [
+                        c.name.clone(),
+                        endpoint_text(c),
+                        if c.secure { "TLS" } else { "plain" }.to_owned(),
+                        credential_text(&c.credential),
+                        if c.tls_confirmed { "yes" } else { "no" }.to_owned(),
+                    ]
+                })
+                .collect();
+            let header = ["NAME", "HOST:PORT", "SECURITY", "CREDENTIAL", "CONFIRMED"];
+            let widths: Vec<usize> = (0..5)
+                .map(|i| rows.iter().map(|r| r[i].len()).chain([header[i].len()]).max().unwrap_or(0))
+                .collect();
+            let line = |cells: [&str; 5]| {
+                cells
+                    .iter()
+                    .zip(&widths)
+                    .map(|(c, w)| format!("{c:<w$}"))
+                    .collect::<Vec<_>>()
+                    .join("  ")
+                    .trim_end()
+                    .to_owned()
+            };
+            let _ = writeln!(out, "{}", line(header));
+            for r in &rows {
+                let _ = writeln!(out, "{}", line([&r[0], &r[1], &r[2], &r[3], &r[4]]));
+            }
+        }
+        ConnectionCommand::Show { name } => {
+            let all = workspace.load_connections()?;
+            let c = all.get(&name).ok_or_else(|| Failure::unknown_connection(&name))?;
+            let _ = writeln!(out, "Name:        {}", c.name);
+            let _ = writeln!(out, "Host:        {}", c.host);
+            let _ = writeln!(out, "Port:        {}", c.port);
+            let _ = writeln!(out, "Secure:      {}", if c.secure { "yes (TLS)" } else { "no (plain HTTP)" });
+            let _ = writeln!(out, "Credential:  {}", credential_text(&c.credential));
+            let _ = writeln!(out, "Confirmed:   {}", if c.tls_confirmed { "yes, by a successful connect" } else { "no" });
+            if let Some(context) = &c.context {
+                let _ = writeln!(out, "Context:     {context}");
+            }
+        }
+        ConnectionCommand::Remove { name } => {
+            workspace.update_connections(|all| all.remove(&name).map(|_| ()))?;
+            let _ = writeln!(out, "Removed connection \"{name}\".");
+        }
+    }
+    Ok(())
+}
+
+fn connection_from(args: AddArgs) -> Connection {
+    let credential = match (args.client_cert, args.keystore_cert, args.user) {
+        (Some(path), _, user) => Credential::Pkcs12File {
+            user,
+            path,
+            alias: args.client_cert_alias,
+        },
+        (None, Some(alias), user) => Credential::KeystoreCertificate {
+            user,
+            keystore: None,
+            alias: Some(alias),
+        },
+        (None, None, Some(user)) => Credential::Password { user },
+        (None, None, None) => Credential::None,
+    };
+    Connection {
+        name: args.name,
+        host: args.host,
+        port: args.port,
+        secure: args.secure && !args.no_secure,
+        credential,
+        tls_confirmed: false,
+        context: args.context,
+    }
+}
+
+fn endpoint_text(c: &Connection) -> String {
+    cicsx_handshake::Endpoint::new(c.host.clone(), c.port).to_string()
+}
+
+fn credential_text(credential: &Credential) -> String {
+    match credential {
+        Credential::None => "none".into(),
+        Credential::Password { user } => format!("user ID {user} and password"),
+        Credential::KeystoreCertificate { alias, .. } => format!(
+            "certificate {} from the keystore",
+            alias.as_deref().unwrap_or("(the only key)")
+        ),
+        Credential::Pkcs12File { path, .. } => format!("certificate from {}", path.display()),
+        Credential::SmartCard { uri, .. } => format!("smart card {uri}"),
+        #[allow(unreachable_patterns)]
+        _ => "other".into(),
+    }
+}
+
+fn terminal(trust: &TrustArgs) -> Result<Terminal, Failure> {
+    let accept_fingerprint = match &trust.accept_certificate {
+        None => None,
+        Some(text) => Some(text.parse::<Fingerprint>().map_err(|_| {
+            Failure::new(
+                "CICSX0907E",
+                format!("\"{text}\" is not a SHA-256 fingerprint"),
+                "A SHA-256 fingerprint is 32 bytes written as 64 hexadecimal digits, with or without colons.",
+                "Copy the fingerprint from the certificate alert.",
+            )
+        })?),
+    };
+    Ok(Terminal { accept_fingerprint })
+}
+
+fn find(workspace: &Workspace, name: &str) -> Result<Connection, Failure> {
+    workspace
+        .load_connections()?
+        .get(name)
+        .cloned()
+        .ok_or_else(|| Failure::unknown_connection(name))
+}
+
+fn context_for(connection: &Connection, explicit: Option<String>) -> Result<String, Failure> {
+    explicit.or_else(|| connection.context.clone()).ok_or_else(|| {
+        Failure::new(
+            "CICSX0908E",
+            format!("no CMCI context for connection \"{}\"", connection.name),
+            "Every CMCI request names a context: the CICSplex, or the APPLID of a stand-alone region.",
+            "Give --context, or store one with `cicsx connection add ... --context NAME`.",
+        )
+    })
+}
+
+async fn connect(workspace: &Workspace, args: ConnectArgs) -> Result<(), Failure> {
+    let connection = find(workspace, &args.name)?;
+    let context = context_for(&connection, args.context)?;
+    let preferences = workspace.load_preferences()?;
+    let mut ask = terminal(&args.trust)?;
+    let mut out = std::io::stdout();
+    connect_and_report(workspace, &preferences, &connection, &context, &mut ask, &mut out).await
+}
+
+/// `cicsx connect`: the handshake, one CMCI request, and a report of both.
+pub(crate) async fn connect_and_report(
+    workspace: &Workspace,
+    preferences: &cicsx_profile::Preferences,
+    connection: &Connection,
+    context: &str,
+    ask: &mut dyn crate::interact::Interaction,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
+    let mut session = session::open(workspace, preferences, connection, ask, out).await?;
+    let query = Query::new("CICSRegion", context);
+    let response = session::query(workspace, connection, &mut session, &query).await?;
+    let endpoint = endpoint_text(connection);
+    let _ = writeln!(out, "Connected to {endpoint} (connection \"{}\")", connection.name);
+    match session.client.tls_info() {
+        Some(tls) => {
+            let _ = writeln!(out, "  Protocol:      {}", tls.version);
+            let _ = writeln!(out, "  Cipher suite:  {}", tls.cipher_suite);
+            if let Some(kx) = &tls.key_exchange {
+                let _ = writeln!(out, "  Key exchange:  {kx}");
+            }
+            if let Some(leaf) = tls.peer_certificates.first() {
+                if let Ok(info) = cicsx_truststore::CertificateInfo::from_der(leaf) {
+                    let _ = writeln!(out, "  Server:        {}", info.subject);
+                }
+            }
+            let _ = writeln!(out, "  Trust:         {}", trust_text(session.trust.as_ref(), session.accepted_now));
+        }
+        None => {
+            let _ = writeln!(out, "  Protocol:      plain HTTP (not encrypted)");
+        }
+    }
+    let _ = writeln!(
+        out,
+        "  Signed on:     {}",
+        if session.client.has_ltpa_token() { "yes (LTPA token received)" } else { "yes" }
+    );
+    let _ = writeln!(out, "  CMCI:          {}", summary_text(&query, &response));
+    Ok(())
+}
+
+fn trust_text(outcome: Option<&TrustOutcome>, accepted_now: bool) -> String {
+    match outcome {
+        Some(TrustOutcome::Anchored) => "issued by a trusted certificate authority".into(),
+        Some(TrustOutcome::Pinned) if accepted_now => "accepted just now and stored in the keystore".into(),
+        Some(TrustOutcome::Pinned) => "accepted on first use earlier (stored in the keystore)".into(),
+        Some(TrustOutcome::Unverified) => "NOT VERIFIED (trust verification is off)".into(),
+        Some(other) => format!("{other:?}"),
+        None => "unknown".into(),
+    }
+}
+
+fn summary_text(query: &Query, response: &Response) -> String {
+    let s = &response.summary;
+    format!(
+        "{} in {}: {} ({}), {} record{}",
+        query.resource,
+        query.context,
+        s.api_response1.name(),
+        s.api_response1.code(),
+        s.record_count,
+        if s.record_count == 1 { "" } else { "s" }
+    )
+}
+
+async fn get(workspace: &Workspace, args: GetArgs) -> Result<(), Failure> {
+    let connection = find(workspace, &args.connection)?;
+    let context = context_for(&connection, args.context.clone())?;
+    let preferences = workspace.load_preferences()?;
+    let mut ask = terminal(&args.trust)?;
+    let queries = args
+        .resources
+        .iter()
+        .map(|resource| {
+            let mut query = Query::new(resource.clone(), context.clone());
+            if let Some(scope) = &args.scope {
+                query = query.scope(scope.clone());
+            }
+            if let Some(criteria) = &args.criteria {
+                query = query.criteria(criteria.clone());
+            }
+            if let Some(count) = args.count {
+                query = query.count(count);
+            }
+            query.validate().map(|()| query)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut err = std::io::stderr();
+    let mut session =
+        session::open(workspace, &preferences, &connection, &mut ask, &mut err).await?;
+    let mut out = std::io::stdout().lock();
+    for (i, query) in queries.iter().enumerate() {
+        let response = session::query(workspace, &connection, &mut session, query).await?;
+        if queries.len() > 1 && !args.json {
+            if i > 0 {
+                let _ = writeln!(out);
+            }
+            let _ = writeln!(out, "{}:", query.resource);
+        }
+        print_response(&mut out, query, &response, args.json)?;
+    }
+    Ok(())
+}
+
+/// Prints a CMCI response as a table (or JSON); a CMCI failure becomes an error.
+pub(crate) fn print_response(
+    out: &mut dyn Write,
+    query: &Query,
+    response: &Response,
+    json: bool,
+) -> Result<(), Failure> {
+    use cicsx_cmci::ApiResponse;
+    let code = response.summary.api_response1;
+    if !matches!(code, ApiResponse::Ok | ApiResponse::NoData) {
+        let detail: Vec<String> = response
+            .errors
+            .iter()
+            .map(|f| {
+                f.attributes
+                    .iter()
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect();
+        return Err(Failure::new(
+            "CICSX0910E",
+            format!(
+                "the region answered {} ({}) api_response2={} to the query for {} in {}",
+                code.name(),
+                code.code(),
+                response.summary.api_response2,
+                query.resource,
+                query.context
+            ),
+            if detail.is_empty() { String::new() } else { format!("Feedback: {}", detail.join("; ")) },
+            "Check the resource name, context, scope and criteria; the CMCI documentation lists the meaning of each api_response2 value.",
+        ));
+    }
+    if json {
+        let records: Vec<serde_json::Map<String, serde_json::Value>> = response
+            .records
+            .iter()
+            .map(|r| {
+                r.attributes
+                    .iter()
+                    .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+                    .collect()
+            })
+            .collect();
+        let value = serde_json::json!({
+            "resource": query.resource,
+            "context": query.context,
+            "api_response1": code.code(),
+            "api_response1_alt": code.name(),
+            "api_response2": response.summary.api_response2,
+            "recordcount": response.summary.record_count,
+            "displayed_recordcount": response.summary.displayed_record_count,
+            "records": records,
+        });
+        let _ = writeln!(out, "{}", serde_json::to_string_pretty(&value).unwrap_or_default());
+        return Ok(());
+    }
+    if response.records.is_empty() {
+        let _ = writeln!(out, "No {} records match (NODATA).", query.resource);
+        return Ok(());
+    }
+    let _ = write!(out, "{}", render_table(&response.records, default_columns(&query.resource)));
+    let s = &response.summary;
+    let _ = writeln!(
+        out,
+        "{} of {} record{} shown.",
+        s.displayed_record_count,
+        s.record_count,
+        if s.record_count == 1 { "" } else { "s" }
+    );
+    Ok(())
+}

@@ -1,0 +1,159 @@
+//! Questions the CLI asks a person: certificate alerts and passwords.
+//!
+//! [`Terminal`] asks at the terminal (or takes the answer from flags and the environment when
+//! there is none); the demo answers its own questions through [`Scripted`], in the open, so
+//! that the output shows what a user would see.
+
+use std::io::{IsTerminal, Write};
+
+use cicsx_keystore::SecretString;
+use cicsx_truststore::{CertificateInfo, Fingerprint};
+
+use crate::error::Failure;
+
+/// Something that answers the questions a connect raises.
+pub(crate) trait Interaction {
+    /// A certificate alert: `true` accepts (and stores) the certificate.
+    fn accept_certificate(&mut self, endpoint: &str, info: &CertificateInfo) -> Result<bool, Failure>;
+    /// The password of `user` for `endpoint`.
+    fn password(&mut self, user: &str, endpoint: &str) -> Result<SecretString, Failure>;
+    /// The pass phrase of a PKCS#12 file holding a client certificate.
+    fn pkcs12_passphrase(&mut self, path: &std::path::Path) -> Result<SecretString, Failure>;
+}
+
+/// Prints a certificate alert.
+pub(crate) fn show_certificate_alert(out: &mut dyn Write, endpoint: &str, info: &CertificateInfo) {
+    let _ = writeln!(
+        out,
+        "Certificate alert: {endpoint} presented a certificate that no keystore or truststore trusts."
+    );
+    let _ = writeln!(out, "  Subject:       {}", info.subject);
+    let _ = writeln!(out, "  Issuer:        {}", info.issuer);
+    let _ = writeln!(out, "  Valid from:    {}", info.not_before);
+    let _ = writeln!(out, "  Valid until:   {}", info.not_after);
+    let _ = writeln!(out, "  Host names:    {}", info.subject_alt_names.join(", "));
+    let _ = writeln!(out, "  Key:           {}", info.key_algorithm);
+    let _ = writeln!(out, "  Serial number: {}", info.serial);
+    let _ = writeln!(out, "  SHA-256:       {}", info.sha256);
+    if info.self_signed {
+        let _ = writeln!(out, "  (self-signed)");
+    }
+    let _ = writeln!(
+        out,
+        "Read it carefully and satisfy yourself that this is the server you expect: compare the \
+         SHA-256 fingerprint with the one the region's administrator gives you."
+    );
+}
+
+/// The real terminal, with flags and environment variables for scripts.
+pub(crate) struct Terminal {
+    /// `--accept-certificate`: the only fingerprint that may be accepted without asking.
+    pub(crate) accept_fingerprint: Option<Fingerprint>,
+}
+
+impl Terminal {
+    fn interactive() -> bool {
+        std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
+    }
+}
+
+impl Interaction for Terminal {
+    fn accept_certificate(&mut self, endpoint: &str, info: &CertificateInfo) -> Result<bool, Failure> {
+        let mut err = std::io::stderr();
+        show_certificate_alert(&mut err, endpoint, info);
+        if let Some(expected) = &self.accept_fingerprint {
+            if *expected == info.sha256 {
+                let _ = writeln!(err, "Accepted: the fingerprint matches --accept-certificate.");
+                return Ok(true);
+            }
+            return Err(Failure::new(
+                "CICSX0904E",
+                format!(
+                    "the certificate of {endpoint} has the SHA-256 fingerprint {}, not the {expected} given with --accept-certificate",
+                    info.sha256
+                ),
+                "The server presented a different certificate from the one you were told to expect.",
+                "Do not accept it until the region's administrator confirms which certificate the server should present.",
+            ));
+        }
+        if !Self::interactive() {
+            return Err(Failure::new(
+                "CICSX0902E",
+                format!("the certificate of {endpoint} is not trusted, and there is no terminal to ask whether to accept it"),
+                "Nothing in the keystore or truststore vouches for this server, and cicsx never accepts a certificate silently.",
+                format!("After checking the fingerprint with the region's administrator, run again with --accept-certificate {}", info.sha256),
+            ));
+        }
+        dialoguer::Confirm::new()
+            .with_prompt("Accept this certificate and store it in the keystore?")
+            .default(false)
+            .interact()
+            .map_err(|e| Failure::io("cannot read the answer", std::io::Error::other(e)))
+    }
+
+    fn password(&mut self, user: &str, endpoint: &str) -> Result<SecretString, Failure> {
+        if let Ok(password) = std::env::var("CICSX_PASSWORD") {
+            return Ok(SecretString::from(password));
+        }
+        if !Self::interactive() {
+            return Err(Failure::new(
+                "CICSX0903E",
+                format!("a password is needed for {user} at {endpoint}, and there is no terminal to ask for it"),
+                "Passwords are never stored in the workspace.",
+                "Set CICSX_PASSWORD in the environment of the command, or run it at a terminal.",
+            ));
+        }
+        dialoguer::Password::new()
+            .with_prompt(format!("Password for {user} at {endpoint}"))
+            .interact()
+            .map(SecretString::from)
+            .map_err(|e| Failure::io("cannot read the password", std::io::Error::other(e)))
+    }
+
+    fn pkcs12_passphrase(&mut self, path: &std::path::Path) -> Result<SecretString, Failure> {
+        if let Ok(pass) = std::env::var("CICSX_CLIENT_CERT_PASSWORD") {
+            return Ok(SecretString::from(pass));
+        }
+        if !Self::interactive() {
+            return Err(Failure::new(
+                "CICSX0905E",
+                format!("the pass phrase of {} is needed, and there is no terminal to ask for it", path.display()),
+                "The client certificate's PKCS#12 file is encrypted with a pass phrase.",
+                "Set CICSX_CLIENT_CERT_PASSWORD in the environment of the command, or run it at a terminal.",
+            ));
+        }
+        dialoguer::Password::new()
+            .with_prompt(format!("Pass phrase of {}", path.display()))
+            .interact()
+            .map(SecretString::from)
+            .map_err(|e| Failure::io("cannot read the pass phrase", std::io::Error::other(e)))
+    }
+}
+
+/// Answers given in advance, printed as a user would type them.
+pub(crate) struct Scripted {
+    pub(crate) accept: bool,
+    pub(crate) password: SecretString,
+}
+
+impl Interaction for Scripted {
+    fn accept_certificate(&mut self, endpoint: &str, info: &CertificateInfo) -> Result<bool, Failure> {
+        let mut out = std::io::stdout();
+        show_certificate_alert(&mut out, endpoint, info);
+        let _ = writeln!(
+            out,
+            "Accept this certificate and store it in the keystore? [y/N] {}   (answered by the demo)",
+            if self.accept { "y" } else { "n" }
+        );
+        Ok(self.accept)
+    }
+
+    fn password(&mut self, user: &str, endpoint: &str) -> Result<SecretString, Failure> {
+        println!("Password for {user} at {endpoint}: ********   (typed by the demo)");
+        Ok(self.password.clone())
+    }
+
+    fn pkcs12_passphrase(&mut self, _path: &std::path::Path) -> Result<SecretString, Failure> {
+        Ok(SecretString::from(cicsx_keystore::DEFAULT_PASSPHRASE.to_owned()))
+    }
+}

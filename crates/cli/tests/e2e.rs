@@ -1,0 +1,256 @@
+//! End-to-end: the built `cicsx` binary against mock CICS regions on loopback.
+
+mod util;
+
+use cicsx_mock_cics::{CertChoice, Mode};
+use rustls_pki_types::CertificateDer;
+use rustls_pki_types::pem::PemObject;
+use util::{Cx, region};
+
+const PASSWORD: (&str, &str) = ("CICSX_PASSWORD", "cicspass");
+
+fn fingerprint(chain_pem: &str) -> String {
+    let leaf = CertificateDer::pem_slice_iter(chain_pem.as_bytes())
+        .next()
+        .unwrap()
+        .unwrap();
+    cicsx_truststore::CertificateInfo::from_der(&leaf)
+        .unwrap()
+        .sha256
+        .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn basic_auth_over_tls_with_a_trusted_ca() {
+    let region = region(Mode::Strong, CertChoice::Valid).await;
+    let cx = Cx::new();
+    cx.trust_fixture_ca();
+    cx.add("r1", region.addr().port(), true, &["--user", "cicsuser"]).await;
+
+    let run = cx.run(&["connect", "r1"], &[PASSWORD]).await;
+    let out = run.ok();
+    assert!(out.contains("TLSv1.3"), "{run}");
+    assert!(out.contains("issued by a trusted certificate authority"), "{run}");
+    assert!(out.contains("CICSRegion in CICSPLEX1: OK (1024)"), "{run}");
+    assert!(!run.stderr.contains("Certificate alert"), "{run}");
+    assert_eq!(region.stats().basic_signons, 1);
+
+    // The successful connect confirmed the connection's TLS setting.
+    let list = cx.run(&["connection", "show", "r1"], &[]).await;
+    assert!(list.ok().contains("Confirmed:   yes"), "{list}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tls12_only_preference_is_honoured() {
+    let region = region(Mode::Strong, CertChoice::Rsa).await;
+    let cx = Cx::new();
+    cx.trust_fixture_ca();
+    let prefs = cx.workspace().join("preferences.toml");
+    let text = util::read(&prefs) + "protocol = \"TLSv1.2\"\n";
+    std::fs::write(&prefs, text).unwrap();
+    cx.add("r1", region.addr().port(), true, &["--user", "cicsuser"]).await;
+    let run = cx.run(&["connect", "r1"], &[PASSWORD]).await;
+    assert!(run.ok().contains("TLSv1.2"), "{run}");
+    assert!(run.stdout.contains("TLS_ECDHE_"), "{run}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ltpa_token_replaces_the_password_after_sign_on() {
+    let region = region(Mode::Strong, CertChoice::Valid).await;
+    let cx = Cx::new();
+    cx.trust_fixture_ca();
+    cx.add("r1", region.addr().port(), true, &["--user", "cicsuser"]).await;
+    let run = cx
+        .run(
+            &["get", "CICSRegion", "CICSProgram", "CICSLocalTransaction", "-c", "r1"],
+            &[PASSWORD],
+        )
+        .await;
+    let out = run.ok();
+    assert!(out.contains("CICSProgram:"), "{run}");
+    let stats = region.stats();
+    assert_eq!(stats.http_requests, 3, "{stats:?}");
+    assert_eq!(stats.basic_signons, 1, "{stats:?}");
+    assert_eq!(stats.ltpa_requests, 2, "{stats:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn client_certificate_from_a_pkcs12_file() {
+    let region = region(Mode::ClientAuth, CertChoice::Valid).await;
+    let cx = Cx::new();
+    cx.trust_fixture_ca();
+    for (name, p12) in [
+        ("ecdsa", cicsx_mock_cics::fixtures::CLIENT_ECDSA_P12),
+        ("rsa", cicsx_mock_cics::fixtures::CLIENT_RSA_P12),
+    ] {
+        let path = cx.path(&format!("{name}.p12"));
+        std::fs::write(&path, p12).unwrap();
+        let path = path.display().to_string();
+        cx.add(name, region.addr().port(), true, &["--client-cert", &path]).await;
+        let run = cx
+            .run(
+                &["get", "CICSRegion", "-c", name, "--json"],
+                &[("CICSX_CLIENT_CERT_PASSWORD", "changeit")],
+            )
+            .await;
+        assert!(run.ok().contains("\"api_response1_alt\": \"OK\""), "{run}");
+    }
+    let stats = region.stats();
+    assert_eq!(stats.client_cert_requests, 2, "{stats:?}");
+    assert_eq!(stats.basic_signons, 0, "{stats:?}");
+
+    // Without a certificate, the region refuses the handshake and cicsx says why.
+    cx.add("nocert", region.addr().port(), true, &["--user", "cicsuser"]).await;
+    let run = cx.run(&["connect", "nocert"], &[PASSWORD]).await;
+    run.fails_with("CICSX0410E");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn certificate_alert_accepted_then_never_asked_again() {
+    let region = region(Mode::Strong, CertChoice::SelfSigned).await;
+    let cx = Cx::new();
+    cx.add("r1", region.addr().port(), true, &["--user", "cicsuser"]).await;
+    let fp = fingerprint(cicsx_mock_cics::fixtures::SERVER_SELF_SIGNED_PEM);
+
+    // No terminal and no --accept-certificate: refused, and nothing stored.
+    let run = cx.run(&["connect", "r1"], &[PASSWORD]).await;
+    let err = run.fails_with("CICSX0902E");
+    assert!(err.contains("Certificate alert"), "{run}");
+    assert!(err.contains(&fp), "the alert shows the fingerprint\n{run}");
+    assert_eq!(region.stats().http_requests, 0, "no password sent to an untrusted server");
+
+    // A different fingerprint is refused.
+    let wrong = "00".repeat(32);
+    let run = cx
+        .run(&["connect", "r1", "--accept-certificate", &wrong], &[PASSWORD])
+        .await;
+    run.fails_with("CICSX0904E");
+
+    // The right fingerprint is accepted and stored.
+    let run = cx
+        .run(&["connect", "r1", "--accept-certificate", &fp], &[PASSWORD])
+        .await;
+    let out = run.ok();
+    assert!(out.contains("accepted just now"), "{run}");
+
+    // Next time: no alert, no flag needed.
+    let run = cx.run(&["connect", "r1"], &[PASSWORD]).await;
+    assert!(run.ok().contains("accepted on first use earlier"), "{run}");
+    assert!(!run.stderr.contains("Certificate alert"), "{run}");
+
+    // The keystore file is private.
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(cx.workspace().join("keystore.p12"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn changed_certificate_is_refused_as_a_possible_attack() {
+    let first = region(Mode::Strong, CertChoice::SelfSigned).await;
+    let port = first.addr().port();
+    let cx = Cx::new();
+    cx.add("r1", port, true, &["--user", "cicsuser"]).await;
+    let fp = fingerprint(cicsx_mock_cics::fixtures::SERVER_SELF_SIGNED_PEM);
+    cx.run(&["connect", "r1", "--accept-certificate", &fp], &[PASSWORD])
+        .await
+        .ok();
+    first.shutdown().await;
+
+    // Another server on the same port with another certificate.
+    let second = cicsx_mock_cics::MockRegion::start(cicsx_mock_cics::Config {
+        cert: CertChoice::UnknownCa,
+        bind: format!("127.0.0.1:{port}").parse().unwrap(),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let other = fingerprint(cicsx_mock_cics::fixtures::SERVER_UNKNOWN_CA_PEM);
+    let run = cx
+        .run(&["connect", "r1", "--accept-certificate", &other], &[PASSWORD])
+        .await;
+    let err = run.fails_with("CICSX0608E");
+    assert!(err.contains(&fp) && err.contains(&other), "{run}");
+    assert_eq!(second.stats().http_requests, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_failure_has_its_own_message() {
+    let cx = Cx::new();
+    cx.trust_fixture_ca();
+    let cases: &[(Mode, CertChoice, bool, &str, &str)] = &[
+        (Mode::Medium, CertChoice::Valid, true, "CICSX0407E", "handshake_failure"),
+        (Mode::Strong, CertChoice::Valid, false, "CICSX0404E", "Secure connection"),
+        (Mode::Plain, CertChoice::Valid, true, "CICSX0406E", "HTTP/1.1 400"),
+        (Mode::Strong, CertChoice::Expired, true, "CICSX0412E", "expired"),
+        (Mode::Strong, CertChoice::WrongHost, true, "CICSX0414E", "wrong.example.invalid"),
+        (Mode::Strong, CertChoice::UnknownCa, true, "CICSX0902E", "Certificate alert"),
+    ];
+    for (i, (mode, cert, secure, id, text)) in cases.iter().enumerate() {
+        let region = region(*mode, *cert).await;
+        let name = format!("c{i}");
+        cx.add(&name, region.addr().port(), *secure, &["--user", "cicsuser"]).await;
+        let run = cx.run(&["connect", &name], &[PASSWORD]).await;
+        let err = run.fails_with(id);
+        assert!(err.contains(text), "case {mode:?} {cert:?}: want {text:?}\n{run}");
+        assert!(err.contains("Why:") && err.contains("Do:"), "{run}");
+        assert_eq!(region.stats().http_requests, 0, "{mode:?} {cert:?}");
+    }
+
+    // Refused: nothing listens.
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    cx.add("down", port, true, &["--user", "cicsuser"]).await;
+    cx.run(&["connect", "down"], &[PASSWORD]).await.fails_with("CICSX0402E");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_password_is_sent_exactly_once() {
+    let region = region(Mode::Strong, CertChoice::Valid).await;
+    let cx = Cx::new();
+    cx.trust_fixture_ca();
+    cx.add("r1", region.addr().port(), true, &["--user", "cicsuser"]).await;
+    let run = cx
+        .run(
+            &["get", "CICSRegion", "CICSProgram", "-c", "r1"],
+            &[("CICSX_PASSWORD", "wrong-password")],
+        )
+        .await;
+    let err = run.fails_with("CICSX0609E");
+    assert!(err.contains("IZ97228"), "{run}");
+    assert!(!err.contains("wrong-password"), "never echo a password\n{run}");
+    let stats = region.stats();
+    assert_eq!(stats.http_requests, 1, "{stats:?}");
+    assert_eq!(stats.unauthorized, 1, "{stats:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn plain_http_connection_to_a_plain_region() {
+    let region = region(Mode::Plain, CertChoice::Valid).await;
+    let cx = Cx::new();
+    cx.add("p", region.addr().port(), false, &["--user", "cicsuser"]).await;
+    let run = cx
+        .run(&["get", "CICSLocalFile", "-c", "p", "--criteria", "FILE=DFH*"], &[PASSWORD])
+        .await;
+    let out = run.ok();
+    assert!(out.contains("FILE"), "{run}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cmci_errors_are_reported() {
+    let region = region(Mode::Strong, CertChoice::Valid).await;
+    let cx = Cx::new();
+    cx.trust_fixture_ca();
+    cx.add("r1", region.addr().port(), true, &["--user", "cicsuser"]).await;
+    let run = cx.run(&["get", "CICSNoSuchThing", "-c", "r1"], &[PASSWORD]).await;
+    run.fails_with("CICSX0611E");
+    assert!(run.stderr.contains("404"), "{run}");
+    let run = cx
+        .run(&["get", "CICSProgram", "-c", "r1", "--criteria", "PROGRAM=NOPE*"], &[PASSWORD])
+        .await;
+    assert!(run.ok().contains("NODATA"), "{run}");
+}

@@ -1,0 +1,287 @@
+//! The session layer: from a stored connection to an open, trusted CMCI connection.
+//!
+//! [`Connector`] turns a [`Connection`](cicsx_profile::Connection) and the security
+//! [`Preferences`](cicsx_profile::Preferences) of a workspace into everything a connect
+//! needs: the trust store (the workspace keystore's trusted entries and first-use pins, and the
+//! configured truststore), the client certificate, the secure socket protocol. Its
+//! [`Connector::connect`] returns either an open connection or an error that says what to do;
+//! a server certificate that nothing trusts comes back as [`Error::UntrustedCertificate`] with
+//! the chain, so that the caller (CLI prompt, GUI dialog) can show a certificate alert and call
+//! [`Connector::accept_certificate`], which pins it in the keystore for that host and port.
+//!
+//! The CLI and the GUI both connect through here, so they behave the same.
+
+use std::path::Path;
+
+use cicsx_handshake::{ClientAuth, Endpoint, HttpConnection, Timeouts, TlsOptions, TlsVersions};
+use cicsx_keystore::{Keystore, KeystoreFile, SecretString};
+use cicsx_profile::{Connection, Credential, Preferences, Protocol, Workspace};
+use cicsx_truststore::{AnchorSource, Rejection, TrustOutcome, TrustStore, Verification};
+use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+
+use crate::Error;
+
+/// The secrets a connect may need, gathered by the caller (prompt, environment, GUI field).
+#[derive(Default)]
+pub struct Secrets {
+    /// The pass phrase of the keystore; `None` means the default, `changeit`.
+    pub keystore_passphrase: Option<SecretString>,
+    /// The pass phrase of a PKCS#12 file named by the connection's credential.
+    pub pkcs12_passphrase: Option<SecretString>,
+}
+
+impl std::fmt::Debug for Secrets {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secrets { .. }")
+    }
+}
+
+/// Everything needed to connect to one CICS region, prepared from a stored connection.
+pub struct Connector {
+    endpoint: Endpoint,
+    secure: bool,
+    trust: TrustStore,
+    verification: Verification,
+    client_key: Option<(Vec<CertificateDer<'static>>, PrivateKeyDer<'static>)>,
+    versions: TlsVersions,
+    timeouts: Timeouts,
+    keystore: KeystoreFile,
+    keystore_passphrase: SecretString,
+}
+
+impl std::fmt::Debug for Connector {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Connector")
+            .field("endpoint", &self.endpoint)
+            .field("secure", &self.secure)
+            .field("client_certificate", &self.client_key.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+/// An open connection, and how its server was trusted.
+#[derive(Debug)]
+pub struct Connected {
+    /// The HTTP connection, ready for a [`crate::client::Client`].
+    pub http: HttpConnection,
+    /// How the server's certificate was trusted (`None` for a plain connection).
+    pub trust: Option<TrustOutcome>,
+}
+
+impl Connector {
+    /// Prepares a connect: opens the keystore (creating the workspace's default keystore with
+    /// pass phrase `changeit` on first use), builds the trust store, loads the client
+    /// certificate. Nothing is sent on the network.
+    pub fn new(
+        workspace: &Workspace,
+        preferences: &Preferences,
+        connection: &Connection,
+        secrets: &Secrets,
+    ) -> Result<Self, Error> {
+        connection.validate()?;
+        let keystore_path = preferences
+            .keystore
+            .clone()
+            .unwrap_or_else(|| workspace.keystore_path());
+        let keystore = KeystoreFile::new(keystore_path.clone());
+        let keystore_passphrase = secrets
+            .keystore_passphrase
+            .clone()
+            .unwrap_or_else(|| SecretString::from(cicsx_keystore::DEFAULT_PASSPHRASE.to_owned()));
+        let store = if connection.secure {
+            if !keystore.exists() {
+                workspace.ensure_dir()?;
+            }
+            keystore.load_or_create(&keystore_passphrase)?.0
+        } else {
+            Keystore::new()
+        };
+        let mut trust = TrustStore::from_keystore(&store, AnchorSource::Keystore(keystore_path));
+        if let Some(path) = &preferences.truststore {
+            add_truststore(&mut trust, path, &keystore_passphrase)?;
+        }
+        let client_key = match &connection.credential {
+            Credential::Pkcs12File { path, alias, .. } => {
+                let passphrase = secrets.pkcs12_passphrase.clone().unwrap_or_else(|| {
+                    SecretString::from(cicsx_keystore::DEFAULT_PASSPHRASE.to_owned())
+                });
+                let file = KeystoreFile::new(path.clone());
+                let ks = file.load(&passphrase)?;
+                Some(pick_key(&ks, alias.as_deref(), path)?)
+            }
+            Credential::KeystoreCertificate {
+                keystore: Some(path),
+                alias,
+                ..
+            } => {
+                let ks = KeystoreFile::new(path.clone()).load(&keystore_passphrase)?;
+                Some(pick_key(&ks, alias.as_deref(), path)?)
+            }
+            Credential::KeystoreCertificate {
+                keystore: None,
+                alias,
+                ..
+            } => Some(pick_key(&store, alias.as_deref(), keystore.path())?),
+            _ => None,
+        };
+        Ok(Self {
+            endpoint: Endpoint::new(connection.host.clone(), connection.port),
+            secure: connection.secure,
+            trust,
+            verification: if preferences.trust_verification {
+                Verification::On
+            } else {
+                Verification::Off
+            },
+            client_key,
+            versions: match preferences.protocol {
+                Protocol::Default => TlsVersions::Default,
+                Protocol::Tls12 => TlsVersions::Tls12,
+                Protocol::Tls13 => TlsVersions::Tls13,
+            },
+            timeouts: Timeouts::default(),
+            keystore,
+            keystore_passphrase,
+        })
+    }
+
+    /// Replaces the time limits.
+    pub fn with_timeouts(mut self, timeouts: Timeouts) -> Self {
+        self.timeouts = timeouts;
+        self
+    }
+
+    /// Where this connector connects.
+    pub fn endpoint(&self) -> &Endpoint {
+        &self.endpoint
+    }
+
+    /// Whether the connection uses TLS.
+    pub fn is_secure(&self) -> bool {
+        self.secure
+    }
+
+    /// Whether trust verification is off (every connect should then warn).
+    pub fn verification_off(&self) -> bool {
+        matches!(self.verification, Verification::Off)
+    }
+
+    /// Connects: TCP, then (for a secure connection) the TLS handshake with the trust store's
+    /// verifier and the client certificate.
+    pub async fn connect(&self) -> Result<Connected, Error> {
+        if !self.secure {
+            let http = HttpConnection::open(&self.endpoint, None, &self.timeouts).await?;
+            return Ok(Connected { http, trust: None });
+        }
+        let verifier = self
+            .trust
+            .verifier(&self.endpoint.host, self.endpoint.port, self.verification);
+        let config = cicsx_handshake::client_config(TlsOptions {
+            verifier: verifier.clone(),
+            client_auth: self.client_key.as_ref().map(|(chain, key)| ClientAuth::Key {
+                chain: chain.clone(),
+                key: key.clone_key(),
+            }),
+            versions: self.versions,
+            server_name: None,
+        })?;
+        match HttpConnection::open(&self.endpoint, Some((&config, None)), &self.timeouts).await {
+            Ok(http) => Ok(Connected {
+                http,
+                trust: verifier.outcome(),
+            }),
+            Err(err) => Err(match (verifier.outcome(), verifier.presented_chain()) {
+                (Some(TrustOutcome::Rejected(Rejection::UnknownIssuer)), Some(chain))
+                    if !chain.is_empty() =>
+                {
+                    Error::UntrustedCertificate {
+                        endpoint: self.endpoint.clone(),
+                        chain,
+                    }
+                }
+                (Some(TrustOutcome::Rejected(Rejection::Changed { pinned, presented })), _) => {
+                    Error::CertificateChanged {
+                        endpoint: self.endpoint.clone(),
+                        pinned,
+                        presented,
+                    }
+                }
+                _ => Error::Transport(err),
+            }),
+        }
+    }
+
+    /// Accepts `certificate` for this host and port: stores it in the keystore as a trusted
+    /// entry (alias `host:port`), so that it is never asked about again, and trusts it in
+    /// this connector.
+    pub fn accept_certificate(&mut self, certificate: CertificateDer<'static>) -> Result<(), Error> {
+        let alias = cicsx_truststore::pin_alias(&self.endpoint.host, self.endpoint.port);
+        let cert = certificate.clone();
+        self.keystore
+            .update(&self.keystore_passphrase, |ks| {
+                if ks.contains(&alias) {
+                    ks.remove(&alias)?;
+                }
+                ks.add_trusted(&alias, cert)
+            })?;
+        let store = self.keystore.load(&self.keystore_passphrase)?;
+        self.trust = TrustStore::from_keystore(
+            &store,
+            AnchorSource::Keystore(self.keystore.path().to_path_buf()),
+        );
+        Ok(())
+    }
+}
+
+fn add_truststore(
+    trust: &mut TrustStore,
+    path: &Path,
+    passphrase: &SecretString,
+) -> Result<(), Error> {
+    let is_pem = matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("pem" | "crt" | "cer")
+    );
+    if is_pem {
+        let bytes = std::fs::read(path).map_err(|source| Error::File {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        trust.add_pem_bundle(&bytes, AnchorSource::Pem(path.to_path_buf()))?;
+    } else {
+        let store = KeystoreFile::new(path.to_path_buf()).load(passphrase)?;
+        for entry in store.trusted() {
+            trust.add_anchor(
+                entry.certificate.clone(),
+                AnchorSource::Truststore(path.to_path_buf()),
+            );
+        }
+    }
+    Ok(())
+}
+
+fn pick_key(
+    store: &Keystore,
+    alias: Option<&str>,
+    path: &Path,
+) -> Result<(Vec<CertificateDer<'static>>, PrivateKeyDer<'static>), Error> {
+    let mut keys = store.private_keys();
+    let entry = match alias {
+        Some(alias) => keys.find(|k| k.alias.eq_ignore_ascii_case(alias)),
+        None => {
+            let first = keys.next();
+            if keys.next().is_some() {
+                return Err(Error::AmbiguousClientKey {
+                    path: path.to_path_buf(),
+                    aliases: store.private_keys().map(|k| k.alias.clone()).collect(),
+                });
+            }
+            first
+        }
+    };
+    let entry = entry.ok_or_else(|| Error::NoClientKey {
+        path: path.to_path_buf(),
+        alias: alias.map(str::to_owned),
+    })?;
+    Ok((entry.chain.clone(), entry.key()))
+}

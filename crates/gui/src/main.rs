@@ -1,0 +1,30 @@
+//! `cicsx-gui`: the desktop app.
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let workspace = match cicsx_profile::Workspace::locate(std::env::args_os().nth(1).map(Into::into)) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("cicsx-gui: {} {e}", e.id());
+            return ExitCode::FAILURE;
+        }
+    };
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("cicsx")
+            .with_inner_size([900.0, 560.0]),
+        ..Default::default()
+    };
+    match eframe::run_native(
+        "cicsx",
+        options,
+        Box::new(|_cc| Ok(Box::new(cicsx_gui::App::new(workspace)))),
+    ) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("cicsx-gui: CICSX0990E cannot open the window: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
