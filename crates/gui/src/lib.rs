@@ -115,6 +115,6 @@ fn credential_text(credential: &Credential) -> String {
 
 impl eframe::App for App {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
-        egui::CentralPanel::default().show_inside(ui, |ui| self.host_connections_ui(ui));
+        egui::CentralPanel::default().show(ui, |ui| self.host_connections_ui(ui));
     }
 }

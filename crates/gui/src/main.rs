@@ -3,7 +3,18 @@
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let workspace = match cicsx_profile::Workspace::locate(std::env::args_os().nth(1).map(Into::into)) {
+    // `cicsx-gui [--workspace DIR]`, as the CLI takes it.
+    let mut args = std::env::args_os().skip(1);
+    let mut explicit = None;
+    while let Some(arg) = args.next() {
+        if arg == "--workspace" {
+            explicit = args.next().map(Into::into);
+        } else {
+            eprintln!("usage: cicsx-gui [--workspace DIR]");
+            return ExitCode::from(2);
+        }
+    }
+    let workspace = match cicsx_profile::Workspace::locate(explicit) {
         Ok(w) => w,
         Err(e) => {
             eprintln!("cicsx-gui: {} {e}", e.id());

@@ -1,0 +1,54 @@
+//! Keystores for cicsx: the PKCS#12 files that hold a user's client certificates (private key
+//! entries) and the certificates they trust (trusted certificate entries), read and written the
+//! way keytool and OpenSSL expect, and saved atomically under a lock.
+//!
+//! [`Keystore`] is the in-memory model: decode with [`Keystore::from_pkcs12`], change, encode
+//! with [`Keystore::to_pkcs12`]. [`KeystoreFile`] adds the file: [`KeystoreFile::load`], and
+//! [`KeystoreFile::update`] to change it safely when other processes may be doing the same.
+//! [`fs::write_atomic`] is the one way files are written across cicsx.
+//!
+//! Pass phrases are [`SecretString`]s; private keys live in zeroizing memory and never appear in
+//! `Debug` output, errors or logs. Errors carry stable message IDs `CICSX01xxE`.
+//!
+//! ```
+//! use cicsx_keystore::{DEFAULT_PASSPHRASE, Keystore, KeystoreFile, SecretString};
+//!
+//! # fn main() -> Result<(), cicsx_keystore::Error> {
+//! # let dir = tempfile::tempdir().map_err(|e| cicsx_keystore::Error::Encode { detail: e.to_string() })?;
+//! let pass = SecretString::from(DEFAULT_PASSPHRASE);
+//! let file = KeystoreFile::new(dir.path().join("keystore.p12"));
+//! let (keystore, created) = file.load_or_create(&pass)?;
+//! assert!(created && keystore.entries().is_empty());
+//!
+//! // Remove an entry if it is there; the file is rewritten atomically, under a lock.
+//! let removed = file.update(&pass, |ks| Ok(ks.remove("old-server:1490").ok()))?;
+//! assert!(removed.is_none());
+//!
+//! // Round trip through PKCS#12 bytes.
+//! let der = keystore.to_pkcs12(&pass)?;
+//! assert_eq!(Keystore::from_pkcs12(&der, &pass)?.entries().len(), 0);
+//! # Ok(())
+//! # }
+//! ```
+#![warn(missing_docs)]
+
+mod asn1;
+mod entry;
+mod error;
+mod file;
+pub mod fs;
+mod keys;
+mod nullpass;
+mod pkcs12;
+mod store;
+
+pub use entry::{Entry, PrivateKeyEntry, TrustedEntry};
+pub use error::Error;
+pub use file::{KEYSTORE_MODE, KeystoreFile};
+pub use secrecy::{ExposeSecret, SecretString};
+pub use store::{Keystore, MAX_ALIAS_CHARS, validate_alias};
+
+pub(crate) use store::same_alias;
+
+/// The pass phrase of the default keystore, as in IBM CICS Explorer and Java's `cacerts`.
+pub const DEFAULT_PASSPHRASE: &str = "changeit";

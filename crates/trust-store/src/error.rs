@@ -1,0 +1,163 @@
+//! The one error type of this crate.
+
+use crate::{Fingerprint, Rejection};
+
+/// Everything that can go wrong in trust decisions.
+///
+/// Each variant has a stable message ID ([`Error::id`], range `CICSX02xx`), a one-line
+/// `Display`, an [`explanation`](Error::explanation) and an [`action`](Error::action). The
+/// `Display` text does not repeat the ID.
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The server's certificate was not accepted for `host:port`. The ID depends on the reason:
+    /// `CICSX0201E` unknown issuer, `CICSX0202E` expired, `CICSX0203E` not yet valid,
+    /// `CICSX0204E` wrong host, `CICSX0205E` changed since it was accepted, `CICSX0206E` other.
+    #[error("the certificate of {host}:{port} is not trusted: {rejection}")]
+    Rejected {
+        /// Host connected to.
+        host: String,
+        /// Port connected to.
+        port: u16,
+        /// Why it was rejected.
+        rejection: Rejection,
+    },
+
+    /// Data that should be a certificate is not a valid X.509 certificate. `CICSX0207E`.
+    #[error("not a valid X.509 certificate: {detail}")]
+    InvalidCertificate {
+        /// What was wrong.
+        detail: String,
+    },
+
+    /// A PEM bundle could not be read. `CICSX0208E`.
+    #[error("cannot read PEM certificates: {detail}")]
+    Pem {
+        /// What was wrong.
+        detail: String,
+    },
+
+    /// Text that should be a SHA-256 fingerprint is not one. `CICSX0209E`.
+    #[error(
+        "\"{input}\" is not a SHA-256 fingerprint (64 hex digits, optionally separated by colons)"
+    )]
+    InvalidFingerprint {
+        /// The text given (escaped, shortened).
+        input: String,
+    },
+}
+
+impl Error {
+    /// The error for a pinned certificate that changed: `CICSX0205E`.
+    pub fn changed(host: &str, port: u16, pinned: Fingerprint, presented: Fingerprint) -> Self {
+        Error::Rejected {
+            host: host.to_owned(),
+            port,
+            rejection: Rejection::Changed { pinned, presented },
+        }
+    }
+
+    /// The stable message ID.
+    pub fn id(&self) -> &'static str {
+        match self {
+            Error::Rejected { rejection, .. } => match rejection {
+                Rejection::UnknownIssuer => "CICSX0201E",
+                Rejection::Expired { .. } => "CICSX0202E",
+                Rejection::NotYetValid => "CICSX0203E",
+                Rejection::WrongHost { .. } => "CICSX0204E",
+                Rejection::Changed { .. } => "CICSX0205E",
+                Rejection::Other(_) => "CICSX0206E",
+            },
+            Error::InvalidCertificate { .. } => "CICSX0207E",
+            Error::Pem { .. } => "CICSX0208E",
+            Error::InvalidFingerprint { .. } => "CICSX0209E",
+        }
+    }
+
+    /// What the error probably means.
+    pub fn explanation(&self) -> String {
+        match self {
+            Error::Rejected {
+                rejection,
+                host,
+                port,
+            } => match rejection {
+                Rejection::UnknownIssuer => format!(
+                    "The certificate of {host}:{port} was not issued by any certificate authority in \
+                     your keystore or truststore, and it has not been accepted before. It may be \
+                     self-signed or issued by your organisation's own CA."
+                ),
+                Rejection::Expired { .. } => {
+                    "A certificate in the chain the server sent is past its end date.".into()
+                }
+                Rejection::NotYetValid => {
+                    "A certificate in the chain the server sent is not valid yet; the server's or \
+                     this computer's clock may be wrong."
+                        .into()
+                }
+                Rejection::WrongHost { presented } => format!(
+                    "The certificate is valid for {} but not for {host}; the connection may be \
+                     reaching a different server than intended.",
+                    if presented.is_empty() {
+                        "no host names".to_owned()
+                    } else {
+                        presented.join(", ")
+                    }
+                ),
+                Rejection::Changed { .. } => format!(
+                    "{host}:{port} presented a different certificate from the one accepted before. \
+                     This happens when a certificate is renewed, but it is also exactly what an \
+                     attacker intercepting the connection would look like."
+                ),
+                Rejection::Other(_) => "The certificate chain the server sent is not valid.".into(),
+            },
+            Error::InvalidCertificate { .. } => {
+                "The data could not be parsed as a DER X.509 certificate.".into()
+            }
+            Error::Pem { .. } => "The PEM text is damaged or holds no certificates.".into(),
+            Error::InvalidFingerprint { .. } => {
+                "A SHA-256 fingerprint is 32 bytes written as 64 hex digits.".into()
+            }
+        }
+    }
+
+    /// What to do about it.
+    pub fn action(&self) -> String {
+        match self {
+            Error::Rejected { rejection, host, port } => match rejection {
+                Rejection::UnknownIssuer => {
+                    "Add the issuing CA's certificate to your truststore, or check the certificate's \
+                     fingerprint with the CICS system administrator and accept it."
+                        .into()
+                }
+                Rejection::Expired { .. } | Rejection::NotYetValid => {
+                    "Ask the CICS system administrator to renew the region's certificate, and check \
+                     this computer's clock."
+                        .into()
+                }
+                Rejection::WrongHost { .. } => {
+                    "Connect using a host name the certificate lists, or ask for a certificate that \
+                     names this host."
+                        .into()
+                }
+                Rejection::Changed { .. } => format!(
+                    "Confirm the new fingerprint with the CICS system administrator by another \
+                     channel; only then remove the entry \"{}\" from your keystore and connect \
+                     again to accept the new certificate.",
+                    crate::pin_alias(host, *port)
+                ),
+                Rejection::Other(_) => {
+                    "Ask the CICS system administrator to check the region's certificate chain."
+                        .into()
+                }
+            },
+            Error::InvalidCertificate { .. } | Error::Pem { .. } => {
+                "Check the file (openssl x509 -in FILE -noout -text shows whether it parses).".into()
+            }
+            Error::InvalidFingerprint { .. } => {
+                "Copy the fingerprint again, e.g. from openssl x509 -noout -fingerprint -sha256."
+                    .into()
+            }
+        }
+    }
+}

@@ -1,0 +1,50 @@
+//! Trust decisions for cicsx: which server certificates a connection to a CICS region accepts.
+//!
+//! A [`TrustStore`] holds *anchors* (CA certificates, and server certificates trusted exactly,
+//! as keytool `-importcert` leaves them) and *pins* (a server certificate the user accepted on
+//! first use, stored in the keystore under the alias [`pin_alias`]`(host, port)`, ssh style).
+//! [`TrustStore::verifier`] makes a rustls [`ServerCertVerifier`](rustls::client::danger::ServerCertVerifier)
+//! for one connection; after the handshake, [`TrustVerifier::outcome`] says what was decided and
+//! [`TrustVerifier::presented_chain`] gives the certificates the server sent, to show in a
+//! certificate alert ([`CertificateInfo`]) and to store if the user accepts.
+//!
+//! The crate does no I/O: keystores are read by `cicsx-keystore`, sockets are opened elsewhere.
+//! Errors carry stable message IDs `CICSX02xxE`.
+//!
+//! ```
+//! use std::sync::Arc;
+//! use cicsx_keystore::Keystore;
+//! use cicsx_truststore::{AnchorSource, TrustStore, Verification, pin_alias};
+//!
+//! let keystore = Keystore::new(); // normally KeystoreFile::load
+//! let store = TrustStore::from_keystore(&keystore, AnchorSource::Builtin("example".into()));
+//! let verifier = store.verifier("cics.example.com", 1490, Verification::On);
+//!
+//! let config = rustls::ClientConfig::builder_with_provider(Arc::new(
+//!     rustls::crypto::aws_lc_rs::default_provider(),
+//! ))
+//! .with_safe_default_protocol_versions()
+//! .unwrap()
+//! .dangerous()
+//! .with_custom_certificate_verifier(verifier.clone())
+//! .with_no_client_auth();
+//! # drop(config);
+//! // ... handshake; then verifier.outcome() and verifier.presented_chain().
+//! assert_eq!(pin_alias("cics.example.com", 1490), "cics.example.com:1490");
+//! assert!(verifier.outcome().is_none());
+//! ```
+#![warn(missing_docs)]
+
+mod error;
+mod fingerprint;
+mod info;
+mod pin;
+mod store;
+mod verifier;
+
+pub use error::Error;
+pub use fingerprint::Fingerprint;
+pub use info::CertificateInfo;
+pub use pin::{parse_pin_alias, pin_alias};
+pub use store::{Anchor, AnchorSource, Expiring, Pin, TrustStore};
+pub use verifier::{Rejection, TrustOutcome, TrustVerifier, Verification};
