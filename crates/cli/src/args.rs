@@ -59,7 +59,11 @@ pub(crate) struct AddArgs {
     #[arg(long)]
     pub(crate) port: u16,
     /// Secure connection (TLS/SSL).
-    #[arg(long, conflicts_with = "no_secure", required_unless_present = "no_secure")]
+    #[arg(
+        long,
+        conflicts_with = "no_secure",
+        required_unless_present = "no_secure"
+    )]
     pub(crate) secure: bool,
     /// Plain HTTP, without TLS.
     #[arg(long)]

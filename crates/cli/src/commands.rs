@@ -63,7 +63,13 @@ fn connection(workspace: &Workspace, cmd: ConnectionCommand) -> Result<(), Failu
                 .collect();
             let header = ["NAME", "HOST:PORT", "SECURITY", "CREDENTIAL", "CONFIRMED"];
             let widths: Vec<usize> = (0..5)
-                .map(|i| rows.iter().map(|r| r[i].len()).chain([header[i].len()]).max().unwrap_or(0))
+                .map(|i| {
+                    rows.iter()
+                        .map(|r| r[i].len())
+                        .chain([header[i].len()])
+                        .max()
+                        .unwrap_or(0)
+                })
                 .collect();
             let line = |cells: [&str; 5]| {
                 cells
@@ -82,13 +88,31 @@ fn connection(workspace: &Workspace, cmd: ConnectionCommand) -> Result<(), Failu
         }
         ConnectionCommand::Show { name } => {
             let all = workspace.load_connections()?;
-            let c = all.get(&name).ok_or_else(|| Failure::unknown_connection(&name))?;
+            let c = all
+                .get(&name)
+                .ok_or_else(|| Failure::unknown_connection(&name))?;
             let _ = writeln!(out, "Name:        {}", c.name);
             let _ = writeln!(out, "Host:        {}", c.host);
             let _ = writeln!(out, "Port:        {}", c.port);
-            let _ = writeln!(out, "Secure:      {}", if c.secure { "yes (TLS)" } else { "no (plain HTTP)" });
+            let _ = writeln!(
+                out,
+                "Secure:      {}",
+                if c.secure {
+                    "yes (TLS)"
+                } else {
+                    "no (plain HTTP)"
+                }
+            );
             let _ = writeln!(out, "Credential:  {}", credential_text(&c.credential));
-            let _ = writeln!(out, "Confirmed:   {}", if c.tls_confirmed { "yes, by a successful connect" } else { "no" });
+            let _ = writeln!(
+                out,
+                "Confirmed:   {}",
+                if c.tls_confirmed {
+                    "yes, by a successful connect"
+                } else {
+                    "no"
+                }
+            );
             if let Some(context) = &c.context {
                 let _ = writeln!(out, "Context:     {context}");
             }
@@ -186,7 +210,15 @@ async fn connect(workspace: &Workspace, args: ConnectArgs) -> Result<(), Failure
     let preferences = workspace.load_preferences()?;
     let mut ask = terminal(&args.trust)?;
     let mut out = std::io::stdout();
-    connect_and_report(workspace, &preferences, &connection, &context, &mut ask, &mut out).await
+    connect_and_report(
+        workspace,
+        &preferences,
+        &connection,
+        &context,
+        &mut ask,
+        &mut out,
+    )
+    .await
 }
 
 /// `cicsx connect`: the handshake, one CMCI request, and a report of both.
@@ -202,7 +234,11 @@ pub(crate) async fn connect_and_report(
     let query = Query::new("CICSRegion", context);
     let response = session::query(workspace, connection, &mut session, &query).await?;
     let endpoint = endpoint_text(connection);
-    let _ = writeln!(out, "Connected to {endpoint} (connection \"{}\")", connection.name);
+    let _ = writeln!(
+        out,
+        "Connected to {endpoint} (connection \"{}\")",
+        connection.name
+    );
     match session.client.tls_info() {
         Some(tls) => {
             let _ = writeln!(out, "  Protocol:      {}", tls.version);
@@ -210,12 +246,18 @@ pub(crate) async fn connect_and_report(
             if let Some(kx) = &tls.key_exchange {
                 let _ = writeln!(out, "  Key exchange:  {kx}");
             }
-            if let Some(leaf) = tls.peer_certificates.first() {
-                if let Ok(info) = cicsx_truststore::CertificateInfo::from_der(leaf) {
-                    let _ = writeln!(out, "  Server:        {}", info.subject);
-                }
+            if let Some(info) = tls
+                .peer_certificates
+                .first()
+                .and_then(|leaf| cicsx_truststore::CertificateInfo::from_der(leaf).ok())
+            {
+                let _ = writeln!(out, "  Server:        {}", info.subject);
             }
-            let _ = writeln!(out, "  Trust:         {}", trust_text(session.trust.as_ref(), session.accepted_now));
+            let _ = writeln!(
+                out,
+                "  Trust:         {}",
+                trust_text(session.trust.as_ref(), session.accepted_now)
+            );
         }
         None => {
             let _ = writeln!(out, "  Protocol:      plain HTTP (not encrypted)");
@@ -224,7 +266,11 @@ pub(crate) async fn connect_and_report(
     let _ = writeln!(
         out,
         "  Signed on:     {}",
-        if session.client.has_ltpa_token() { "yes (LTPA token received)" } else { "yes" }
+        if session.client.has_ltpa_token() {
+            "yes (LTPA token received)"
+        } else {
+            "yes"
+        }
     );
     let _ = writeln!(out, "  CMCI:          {}", summary_text(&query, &response));
     Ok(())
@@ -233,8 +279,12 @@ pub(crate) async fn connect_and_report(
 fn trust_text(outcome: Option<&TrustOutcome>, accepted_now: bool) -> String {
     match outcome {
         Some(TrustOutcome::Anchored) => "issued by a trusted certificate authority".into(),
-        Some(TrustOutcome::Pinned) if accepted_now => "accepted just now and stored in the keystore".into(),
-        Some(TrustOutcome::Pinned) => "accepted on first use earlier (stored in the keystore)".into(),
+        Some(TrustOutcome::Pinned) if accepted_now => {
+            "accepted just now and stored in the keystore".into()
+        }
+        Some(TrustOutcome::Pinned) => {
+            "accepted on first use earlier (stored in the keystore)".into()
+        }
         Some(TrustOutcome::Unverified) => "NOT VERIFIED (trust verification is off)".into(),
         Some(other) => format!("{other:?}"),
         None => "unknown".into(),
@@ -324,7 +374,11 @@ pub(crate) fn print_response(
                 query.resource,
                 query.context
             ),
-            if detail.is_empty() { String::new() } else { format!("Feedback: {}", detail.join("; ")) },
+            if detail.is_empty() {
+                String::new()
+            } else {
+                format!("Feedback: {}", detail.join("; "))
+            },
             "Check the resource name, context, scope and criteria; the CMCI documentation lists the meaning of each api_response2 value.",
         ));
     }
@@ -349,14 +403,22 @@ pub(crate) fn print_response(
             "displayed_recordcount": response.summary.displayed_record_count,
             "records": records,
         });
-        let _ = writeln!(out, "{}", serde_json::to_string_pretty(&value).unwrap_or_default());
+        let _ = writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&value).unwrap_or_default()
+        );
         return Ok(());
     }
     if response.records.is_empty() {
         let _ = writeln!(out, "No {} records match (NODATA).", query.resource);
         return Ok(());
     }
-    let _ = write!(out, "{}", render_table(&response.records, default_columns(&query.resource)));
+    let _ = write!(
+        out,
+        "{}",
+        render_table(&response.records, default_columns(&query.resource))
+    );
     let s = &response.summary;
     let _ = writeln!(
         out,

@@ -16,7 +16,8 @@ use crate::session;
 const CONTEXT: &str = "CICSPLEX1";
 
 pub(crate) fn run() -> Result<(), Failure> {
-    let dir = tempfile::tempdir().map_err(|e| Failure::io("cannot create a temporary workspace", e))?;
+    let dir =
+        tempfile::tempdir().map_err(|e| Failure::io("cannot create a temporary workspace", e))?;
     let workspace = Workspace::at(dir.path().join("workspace"));
     runtime()?.block_on(flow(&workspace))
 }
@@ -27,9 +28,14 @@ fn step(out: &mut dyn Write, title: &str, command: &str) {
 
 async fn flow(workspace: &Workspace) -> Result<(), Failure> {
     let mut out = std::io::stdout();
-    let region = MockRegion::start(Config::default())
-        .await
-        .map_err(|e| Failure::new("CICSX0911E", format!("cannot start the mock CICS region: {e}"), "", ""))?;
+    let region = MockRegion::start(Config::default()).await.map_err(|e| {
+        Failure::new(
+            "CICSX0911E",
+            format!("cannot start the mock CICS region: {e}"),
+            "",
+            "",
+        )
+    })?;
     let port = region.addr().port();
     let _ = writeln!(
         out,
@@ -42,14 +48,18 @@ async fn flow(workspace: &Workspace) -> Result<(), Failure> {
     step(
         &mut out,
         "1. Add a connection",
-        &format!("cicsx connection add demo --host 127.0.0.1 --port {port} --secure --user cicsuser --context {CONTEXT}"),
+        &format!(
+            "cicsx connection add demo --host 127.0.0.1 --port {port} --secure --user cicsuser --context {CONTEXT}"
+        ),
     );
     let connection = Connection {
         name: "demo".into(),
         host: "127.0.0.1".into(),
         port,
         secure: true,
-        credential: Credential::Password { user: "cicsuser".into() },
+        credential: Credential::Password {
+            user: "cicsuser".into(),
+        },
         tls_confirmed: false,
         context: Some(CONTEXT.into()),
     };
@@ -64,19 +74,43 @@ async fn flow(workspace: &Workspace) -> Result<(), Failure> {
         password: SecretString::from("cicspass".to_owned()),
     };
 
-    step(&mut out, "2. First connect: the server's certificate is new, so cicsx shows a certificate alert", "cicsx connect demo");
+    step(
+        &mut out,
+        "2. First connect: the server's certificate is new, so cicsx shows a certificate alert",
+        "cicsx connect demo",
+    );
     let connection = reload(workspace, "demo")?;
-    connect_and_report(workspace, &preferences, &connection, CONTEXT, &mut ask, &mut out).await?;
+    connect_and_report(
+        workspace,
+        &preferences,
+        &connection,
+        CONTEXT,
+        &mut ask,
+        &mut out,
+    )
+    .await?;
 
-    step(&mut out, "3. Second connect: the certificate is stored, so there is no alert", "cicsx connect demo");
+    step(
+        &mut out,
+        "3. Second connect: the certificate is stored, so there is no alert",
+        "cicsx connect demo",
+    );
     let connection = reload(workspace, "demo")?;
-    connect_and_report(workspace, &preferences, &connection, CONTEXT, &mut ask, &mut out).await?;
+    connect_and_report(
+        workspace,
+        &preferences,
+        &connection,
+        CONTEXT,
+        &mut ask,
+        &mut out,
+    )
+    .await?;
 
     let query = Query::new("CICSProgram", CONTEXT).criteria("PROGRAM=DFH*");
     step(
         &mut out,
         "4. A CMCI query, printed as a table",
-        &format!("cicsx get CICSProgram --connection demo --criteria 'PROGRAM=DFH*'"),
+        "cicsx get CICSProgram --connection demo --criteria 'PROGRAM=DFH*'",
     );
     let mut s = session::open(workspace, &preferences, &connection, &mut ask, &mut out).await?;
     let response = session::query(workspace, &connection, &mut s, &query).await?;

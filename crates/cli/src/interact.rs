@@ -14,7 +14,11 @@ use crate::error::Failure;
 /// Something that answers the questions a connect raises.
 pub(crate) trait Interaction {
     /// A certificate alert: `true` accepts (and stores) the certificate.
-    fn accept_certificate(&mut self, endpoint: &str, info: &CertificateInfo) -> Result<bool, Failure>;
+    fn accept_certificate(
+        &mut self,
+        endpoint: &str,
+        info: &CertificateInfo,
+    ) -> Result<bool, Failure>;
     /// The password of `user` for `endpoint`.
     fn password(&mut self, user: &str, endpoint: &str) -> Result<SecretString, Failure>;
     /// The pass phrase of a PKCS#12 file holding a client certificate.
@@ -31,7 +35,11 @@ pub(crate) fn show_certificate_alert(out: &mut dyn Write, endpoint: &str, info: 
     let _ = writeln!(out, "  Issuer:        {}", info.issuer);
     let _ = writeln!(out, "  Valid from:    {}", info.not_before);
     let _ = writeln!(out, "  Valid until:   {}", info.not_after);
-    let _ = writeln!(out, "  Host names:    {}", info.subject_alt_names.join(", "));
+    let _ = writeln!(
+        out,
+        "  Host names:    {}",
+        info.subject_alt_names.join(", ")
+    );
     let _ = writeln!(out, "  Key:           {}", info.key_algorithm);
     let _ = writeln!(out, "  Serial number: {}", info.serial);
     let _ = writeln!(out, "  SHA-256:       {}", info.sha256);
@@ -58,12 +66,19 @@ impl Terminal {
 }
 
 impl Interaction for Terminal {
-    fn accept_certificate(&mut self, endpoint: &str, info: &CertificateInfo) -> Result<bool, Failure> {
+    fn accept_certificate(
+        &mut self,
+        endpoint: &str,
+        info: &CertificateInfo,
+    ) -> Result<bool, Failure> {
         let mut err = std::io::stderr();
         show_certificate_alert(&mut err, endpoint, info);
         if let Some(expected) = &self.accept_fingerprint {
             if *expected == info.sha256 {
-                let _ = writeln!(err, "Accepted: the fingerprint matches --accept-certificate.");
+                let _ = writeln!(
+                    err,
+                    "Accepted: the fingerprint matches --accept-certificate."
+                );
                 return Ok(true);
             }
             return Err(Failure::new(
@@ -79,9 +94,14 @@ impl Interaction for Terminal {
         if !Self::interactive() {
             return Err(Failure::new(
                 "CICSX0902E",
-                format!("the certificate of {endpoint} is not trusted, and there is no terminal to ask whether to accept it"),
+                format!(
+                    "the certificate of {endpoint} is not trusted, and there is no terminal to ask whether to accept it"
+                ),
                 "Nothing in the keystore or truststore vouches for this server, and cicsx never accepts a certificate silently.",
-                format!("After checking the fingerprint with the region's administrator, run again with --accept-certificate {}", info.sha256),
+                format!(
+                    "After checking the fingerprint with the region's administrator, run again with --accept-certificate {}",
+                    info.sha256
+                ),
             ));
         }
         dialoguer::Confirm::new()
@@ -98,7 +118,9 @@ impl Interaction for Terminal {
         if !Self::interactive() {
             return Err(Failure::new(
                 "CICSX0903E",
-                format!("a password is needed for {user} at {endpoint}, and there is no terminal to ask for it"),
+                format!(
+                    "a password is needed for {user} at {endpoint}, and there is no terminal to ask for it"
+                ),
                 "Passwords are never stored in the workspace.",
                 "Set CICSX_PASSWORD in the environment of the command, or run it at a terminal.",
             ));
@@ -117,7 +139,10 @@ impl Interaction for Terminal {
         if !Self::interactive() {
             return Err(Failure::new(
                 "CICSX0905E",
-                format!("the pass phrase of {} is needed, and there is no terminal to ask for it", path.display()),
+                format!(
+                    "the pass phrase of {} is needed, and there is no terminal to ask for it",
+                    path.display()
+                ),
                 "The client certificate's PKCS#12 file is encrypted with a pass phrase.",
                 "Set CICSX_CLIENT_CERT_PASSWORD in the environment of the command, or run it at a terminal.",
             ));
@@ -137,7 +162,11 @@ pub(crate) struct Scripted {
 }
 
 impl Interaction for Scripted {
-    fn accept_certificate(&mut self, endpoint: &str, info: &CertificateInfo) -> Result<bool, Failure> {
+    fn accept_certificate(
+        &mut self,
+        endpoint: &str,
+        info: &CertificateInfo,
+    ) -> Result<bool, Failure> {
         let mut out = std::io::stdout();
         show_certificate_alert(&mut out, endpoint, info);
         let _ = writeln!(
@@ -154,6 +183,8 @@ impl Interaction for Scripted {
     }
 
     fn pkcs12_passphrase(&mut self, _path: &std::path::Path) -> Result<SecretString, Failure> {
-        Ok(SecretString::from(cicsx_keystore::DEFAULT_PASSPHRASE.to_owned()))
+        Ok(SecretString::from(
+            cicsx_keystore::DEFAULT_PASSPHRASE.to_owned(),
+        ))
     }
 }

@@ -67,7 +67,9 @@ pub(crate) async fn open(
             if !ask.accept_certificate(&endpoint, &info)? {
                 return Err(Failure::new(
                     "CICSX0906E",
-                    format!("the certificate of {endpoint} was not accepted; the connection was not made"),
+                    format!(
+                        "the certificate of {endpoint} was not accepted; the connection was not made"
+                    ),
                     "A certificate alert was answered no.",
                     "",
                 ));

@@ -25,12 +25,16 @@ async fn basic_auth_over_tls_with_a_trusted_ca() {
     let region = region(Mode::Strong, CertChoice::Valid).await;
     let cx = Cx::new();
     cx.trust_fixture_ca();
-    cx.add("r1", region.addr().port(), true, &["--user", "cicsuser"]).await;
+    cx.add("r1", region.addr().port(), true, &["--user", "cicsuser"])
+        .await;
 
     let run = cx.run(&["connect", "r1"], &[PASSWORD]).await;
     let out = run.ok();
     assert!(out.contains("TLSv1.3"), "{run}");
-    assert!(out.contains("issued by a trusted certificate authority"), "{run}");
+    assert!(
+        out.contains("issued by a trusted certificate authority"),
+        "{run}"
+    );
     assert!(out.contains("CICSRegion in CICSPLEX1: OK (1024)"), "{run}");
     assert!(!run.stderr.contains("Certificate alert"), "{run}");
     assert_eq!(region.stats().basic_signons, 1);
@@ -48,7 +52,8 @@ async fn tls12_only_preference_is_honoured() {
     let prefs = cx.workspace().join("preferences.toml");
     let text = util::read(&prefs) + "protocol = \"TLSv1.2\"\n";
     std::fs::write(&prefs, text).unwrap();
-    cx.add("r1", region.addr().port(), true, &["--user", "cicsuser"]).await;
+    cx.add("r1", region.addr().port(), true, &["--user", "cicsuser"])
+        .await;
     let run = cx.run(&["connect", "r1"], &[PASSWORD]).await;
     assert!(run.ok().contains("TLSv1.2"), "{run}");
     assert!(run.stdout.contains("TLS_ECDHE_"), "{run}");
@@ -59,10 +64,18 @@ async fn ltpa_token_replaces_the_password_after_sign_on() {
     let region = region(Mode::Strong, CertChoice::Valid).await;
     let cx = Cx::new();
     cx.trust_fixture_ca();
-    cx.add("r1", region.addr().port(), true, &["--user", "cicsuser"]).await;
+    cx.add("r1", region.addr().port(), true, &["--user", "cicsuser"])
+        .await;
     let run = cx
         .run(
-            &["get", "CICSRegion", "CICSProgram", "CICSLocalTransaction", "-c", "r1"],
+            &[
+                "get",
+                "CICSRegion",
+                "CICSProgram",
+                "CICSLocalTransaction",
+                "-c",
+                "r1",
+            ],
             &[PASSWORD],
         )
         .await;
@@ -86,7 +99,8 @@ async fn client_certificate_from_a_pkcs12_file() {
         let path = cx.path(&format!("{name}.p12"));
         std::fs::write(&path, p12).unwrap();
         let path = path.display().to_string();
-        cx.add(name, region.addr().port(), true, &["--client-cert", &path]).await;
+        cx.add(name, region.addr().port(), true, &["--client-cert", &path])
+            .await;
         let run = cx
             .run(
                 &["get", "CICSRegion", "-c", name, "--json"],
@@ -100,7 +114,13 @@ async fn client_certificate_from_a_pkcs12_file() {
     assert_eq!(stats.basic_signons, 0, "{stats:?}");
 
     // Without a certificate, the region refuses the handshake and cicsx says why.
-    cx.add("nocert", region.addr().port(), true, &["--user", "cicsuser"]).await;
+    cx.add(
+        "nocert",
+        region.addr().port(),
+        true,
+        &["--user", "cicsuser"],
+    )
+    .await;
     let run = cx.run(&["connect", "nocert"], &[PASSWORD]).await;
     run.fails_with("CICSX0410E");
 }
@@ -109,7 +129,8 @@ async fn client_certificate_from_a_pkcs12_file() {
 async fn certificate_alert_accepted_then_never_asked_again() {
     let region = region(Mode::Strong, CertChoice::SelfSigned).await;
     let cx = Cx::new();
-    cx.add("r1", region.addr().port(), true, &["--user", "cicsuser"]).await;
+    cx.add("r1", region.addr().port(), true, &["--user", "cicsuser"])
+        .await;
     let fp = fingerprint(cicsx_mock_cics::fixtures::SERVER_SELF_SIGNED_PEM);
 
     // No terminal and no --accept-certificate: refused, and nothing stored.
@@ -117,12 +138,19 @@ async fn certificate_alert_accepted_then_never_asked_again() {
     let err = run.fails_with("CICSX0902E");
     assert!(err.contains("Certificate alert"), "{run}");
     assert!(err.contains(&fp), "the alert shows the fingerprint\n{run}");
-    assert_eq!(region.stats().http_requests, 0, "no password sent to an untrusted server");
+    assert_eq!(
+        region.stats().http_requests,
+        0,
+        "no password sent to an untrusted server"
+    );
 
     // A different fingerprint is refused.
     let wrong = "00".repeat(32);
     let run = cx
-        .run(&["connect", "r1", "--accept-certificate", &wrong], &[PASSWORD])
+        .run(
+            &["connect", "r1", "--accept-certificate", &wrong],
+            &[PASSWORD],
+        )
         .await;
     run.fails_with("CICSX0904E");
 
@@ -169,7 +197,10 @@ async fn changed_certificate_is_refused_as_a_possible_attack() {
     .unwrap();
     let other = fingerprint(cicsx_mock_cics::fixtures::SERVER_UNKNOWN_CA_PEM);
     let run = cx
-        .run(&["connect", "r1", "--accept-certificate", &other], &[PASSWORD])
+        .run(
+            &["connect", "r1", "--accept-certificate", &other],
+            &[PASSWORD],
+        )
         .await;
     let err = run.fails_with("CICSX0608E");
     assert!(err.contains(&fp) && err.contains(&other), "{run}");
@@ -181,20 +212,65 @@ async fn each_failure_has_its_own_message() {
     let cx = Cx::new();
     cx.trust_fixture_ca();
     let cases: &[(Mode, CertChoice, bool, &str, &str)] = &[
-        (Mode::Medium, CertChoice::Valid, true, "CICSX0407E", "handshake_failure"),
-        (Mode::Strong, CertChoice::Valid, false, "CICSX0404E", "Secure connection"),
-        (Mode::Plain, CertChoice::Valid, true, "CICSX0406E", "HTTP/1.1 400"),
-        (Mode::Strong, CertChoice::Expired, true, "CICSX0412E", "expired"),
-        (Mode::Strong, CertChoice::WrongHost, true, "CICSX0414E", "wrong.example.invalid"),
-        (Mode::Strong, CertChoice::UnknownCa, true, "CICSX0902E", "Certificate alert"),
+        (
+            Mode::Medium,
+            CertChoice::Valid,
+            true,
+            "CICSX0407E",
+            "handshake_failure",
+        ),
+        (
+            Mode::Strong,
+            CertChoice::Valid,
+            false,
+            "CICSX0404E",
+            "Secure connection",
+        ),
+        (
+            Mode::Plain,
+            CertChoice::Valid,
+            true,
+            "CICSX0406E",
+            "HTTP/1.1 400",
+        ),
+        (
+            Mode::Strong,
+            CertChoice::Expired,
+            true,
+            "CICSX0412E",
+            "expired",
+        ),
+        (
+            Mode::Strong,
+            CertChoice::WrongHost,
+            true,
+            "CICSX0414E",
+            "wrong.example.invalid",
+        ),
+        (
+            Mode::Strong,
+            CertChoice::UnknownCa,
+            true,
+            "CICSX0902E",
+            "Certificate alert",
+        ),
     ];
     for (i, (mode, cert, secure, id, text)) in cases.iter().enumerate() {
         let region = region(*mode, *cert).await;
         let name = format!("c{i}");
-        cx.add(&name, region.addr().port(), *secure, &["--user", "cicsuser"]).await;
+        cx.add(
+            &name,
+            region.addr().port(),
+            *secure,
+            &["--user", "cicsuser"],
+        )
+        .await;
         let run = cx.run(&["connect", &name], &[PASSWORD]).await;
         let err = run.fails_with(id);
-        assert!(err.contains(text), "case {mode:?} {cert:?}: want {text:?}\n{run}");
+        assert!(
+            err.contains(text),
+            "case {mode:?} {cert:?}: want {text:?}\n{run}"
+        );
         assert!(err.contains("Why:") && err.contains("Do:"), "{run}");
         assert_eq!(region.stats().http_requests, 0, "{mode:?} {cert:?}");
     }
@@ -205,7 +281,9 @@ async fn each_failure_has_its_own_message() {
         l.local_addr().unwrap().port()
     };
     cx.add("down", port, true, &["--user", "cicsuser"]).await;
-    cx.run(&["connect", "down"], &[PASSWORD]).await.fails_with("CICSX0402E");
+    cx.run(&["connect", "down"], &[PASSWORD])
+        .await
+        .fails_with("CICSX0402E");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -213,7 +291,8 @@ async fn wrong_password_is_sent_exactly_once() {
     let region = region(Mode::Strong, CertChoice::Valid).await;
     let cx = Cx::new();
     cx.trust_fixture_ca();
-    cx.add("r1", region.addr().port(), true, &["--user", "cicsuser"]).await;
+    cx.add("r1", region.addr().port(), true, &["--user", "cicsuser"])
+        .await;
     let run = cx
         .run(
             &["get", "CICSRegion", "CICSProgram", "-c", "r1"],
@@ -222,7 +301,10 @@ async fn wrong_password_is_sent_exactly_once() {
         .await;
     let err = run.fails_with("CICSX0609E");
     assert!(err.contains("IZ97228"), "{run}");
-    assert!(!err.contains("wrong-password"), "never echo a password\n{run}");
+    assert!(
+        !err.contains("wrong-password"),
+        "never echo a password\n{run}"
+    );
     let stats = region.stats();
     assert_eq!(stats.http_requests, 1, "{stats:?}");
     assert_eq!(stats.unauthorized, 1, "{stats:?}");
@@ -232,9 +314,13 @@ async fn wrong_password_is_sent_exactly_once() {
 async fn plain_http_connection_to_a_plain_region() {
     let region = region(Mode::Plain, CertChoice::Valid).await;
     let cx = Cx::new();
-    cx.add("p", region.addr().port(), false, &["--user", "cicsuser"]).await;
+    cx.add("p", region.addr().port(), false, &["--user", "cicsuser"])
+        .await;
     let run = cx
-        .run(&["get", "CICSLocalFile", "-c", "p", "--criteria", "FILE=DFH*"], &[PASSWORD])
+        .run(
+            &["get", "CICSLocalFile", "-c", "p", "--criteria", "FILE=DFH*"],
+            &[PASSWORD],
+        )
         .await;
     let out = run.ok();
     assert!(out.contains("FILE"), "{run}");
@@ -245,12 +331,25 @@ async fn cmci_errors_are_reported() {
     let region = region(Mode::Strong, CertChoice::Valid).await;
     let cx = Cx::new();
     cx.trust_fixture_ca();
-    cx.add("r1", region.addr().port(), true, &["--user", "cicsuser"]).await;
-    let run = cx.run(&["get", "CICSNoSuchThing", "-c", "r1"], &[PASSWORD]).await;
+    cx.add("r1", region.addr().port(), true, &["--user", "cicsuser"])
+        .await;
+    let run = cx
+        .run(&["get", "CICSNoSuchThing", "-c", "r1"], &[PASSWORD])
+        .await;
     run.fails_with("CICSX0611E");
     assert!(run.stderr.contains("404"), "{run}");
     let run = cx
-        .run(&["get", "CICSProgram", "-c", "r1", "--criteria", "PROGRAM=NOPE*"], &[PASSWORD])
+        .run(
+            &[
+                "get",
+                "CICSProgram",
+                "-c",
+                "r1",
+                "--criteria",
+                "PROGRAM=NOPE*",
+            ],
+            &[PASSWORD],
+        )
         .await;
     assert!(run.ok().contains("NODATA"), "{run}");
 }

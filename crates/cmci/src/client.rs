@@ -107,10 +107,8 @@ impl Client {
             .header(USER_AGENT, concat!("cicsx/", env!("CARGO_PKG_VERSION")));
         match (&self.ltpa, &self.sign_on) {
             (Some(token), _) => {
-                request = request.header(
-                    COOKIE,
-                    format!("{LTPA_COOKIE}={}", token.expose_secret()),
-                );
+                request =
+                    request.header(COOKIE, format!("{LTPA_COOKIE}={}", token.expose_secret()));
             }
             (None, SignOn::Basic { user, password }) => {
                 request = request.header(AUTHORIZATION, basic(user, password));

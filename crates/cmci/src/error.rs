@@ -90,7 +90,9 @@ pub enum Error {
 
     /// The server's certificate is trusted by nothing: the caller may show a certificate
     /// alert and accept it with [`crate::session::Connector::accept_certificate`].
-    #[error("CICSX0607E The certificate of {endpoint} is not trusted: no keystore or truststore vouches for it, and it was never accepted")]
+    #[error(
+        "CICSX0607E The certificate of {endpoint} is not trusted: no keystore or truststore vouches for it, and it was never accepted"
+    )]
     UntrustedCertificate {
         /// The server.
         endpoint: cicsx_handshake::Endpoint,
@@ -99,7 +101,9 @@ pub enum Error {
     },
 
     /// The server presents a different certificate from the one accepted for it earlier.
-    #[error("CICSX0608E The certificate of {endpoint} has CHANGED since it was accepted: accepted {pinned}, now presented {presented}")]
+    #[error(
+        "CICSX0608E The certificate of {endpoint} has CHANGED since it was accepted: accepted {pinned}, now presented {presented}"
+    )]
     CertificateChanged {
         /// The server.
         endpoint: cicsx_handshake::Endpoint,
@@ -163,7 +167,6 @@ pub enum Error {
         source: std::io::Error,
     },
 }
-
 
 impl Error {
     /// The stable message ID, e.g. `CICSX0601E`.

@@ -43,10 +43,10 @@
 #![warn(missing_docs)]
 
 pub mod client;
-pub mod session;
 mod error;
 mod query;
 mod response;
+pub mod session;
 mod table;
 
 pub use error::Error;

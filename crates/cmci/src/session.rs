@@ -173,15 +173,18 @@ impl Connector {
             let http = HttpConnection::open(&self.endpoint, None, &self.timeouts).await?;
             return Ok(Connected { http, trust: None });
         }
-        let verifier = self
-            .trust
-            .verifier(&self.endpoint.host, self.endpoint.port, self.verification);
+        let verifier =
+            self.trust
+                .verifier(&self.endpoint.host, self.endpoint.port, self.verification);
         let config = cicsx_handshake::client_config(TlsOptions {
             verifier: verifier.clone(),
-            client_auth: self.client_key.as_ref().map(|(chain, key)| ClientAuth::Key {
-                chain: chain.clone(),
-                key: key.clone_key(),
-            }),
+            client_auth: self
+                .client_key
+                .as_ref()
+                .map(|(chain, key)| ClientAuth::Key {
+                    chain: chain.clone(),
+                    key: key.clone_key(),
+                }),
             versions: self.versions,
             server_name: None,
         })?;
@@ -214,16 +217,18 @@ impl Connector {
     /// Accepts `certificate` for this host and port: stores it in the keystore as a trusted
     /// entry (alias `host:port`), so that it is never asked about again, and trusts it in
     /// this connector.
-    pub fn accept_certificate(&mut self, certificate: CertificateDer<'static>) -> Result<(), Error> {
+    pub fn accept_certificate(
+        &mut self,
+        certificate: CertificateDer<'static>,
+    ) -> Result<(), Error> {
         let alias = cicsx_truststore::pin_alias(&self.endpoint.host, self.endpoint.port);
         let cert = certificate.clone();
-        self.keystore
-            .update(&self.keystore_passphrase, |ks| {
-                if ks.contains(&alias) {
-                    ks.remove(&alias)?;
-                }
-                ks.add_trusted(&alias, cert)
-            })?;
+        self.keystore.update(&self.keystore_passphrase, |ks| {
+            if ks.contains(&alias) {
+                ks.remove(&alias)?;
+            }
+            ks.add_trusted(&alias, cert)
+        })?;
         let store = self.keystore.load(&self.keystore_passphrase)?;
         self.trust = TrustStore::from_keystore(
             &store,

@@ -79,7 +79,13 @@ impl App {
             .striped(true)
             .num_columns(5)
             .show(ui, |ui| {
-                for title in ["Name", "Host:Port", "Secure connection (TLS/SSL)", "Credential", "Confirmed"] {
+                for title in [
+                    "Name",
+                    "Host:Port",
+                    "Secure connection (TLS/SSL)",
+                    "Credential",
+                    "Confirmed",
+                ] {
                     ui.strong(title);
                 }
                 ui.end_row();

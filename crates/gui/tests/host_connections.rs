@@ -15,7 +15,10 @@ fn lists_connections_from_the_workspace_and_reloads() {
     workspace.update_connections(|all| all.add(c)).unwrap();
 
     let app = cicsx_gui::App::new(Workspace::at(dir.path()));
-    let mut harness = Harness::new_ui_state(|ui, app: &mut cicsx_gui::App| app.host_connections_ui(ui), app);
+    let mut harness = Harness::new_ui_state(
+        |ui, app: &mut cicsx_gui::App| app.host_connections_ui(ui),
+        app,
+    );
     harness.run();
     harness.get_by_label("PROD plex");
     harness.get_by_label("mvs1.example.com:1490");
@@ -36,8 +39,15 @@ fn a_broken_workspace_file_is_shown_with_its_message_id() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("connections.toml"), "[[connection]\n").unwrap();
     let app = cicsx_gui::App::new(Workspace::at(dir.path()));
-    assert!(app.error().unwrap().starts_with("CICSX0501E"), "{:?}", app.error());
-    let mut harness = Harness::new_ui_state(|ui, app: &mut cicsx_gui::App| app.host_connections_ui(ui), app);
+    assert!(
+        app.error().unwrap().starts_with("CICSX0501E"),
+        "{:?}",
+        app.error()
+    );
+    let mut harness = Harness::new_ui_state(
+        |ui, app: &mut cicsx_gui::App| app.host_connections_ui(ui),
+        app,
+    );
     harness.run();
     assert!(harness.query_by_label_contains("CICSX0501E").is_some());
 }

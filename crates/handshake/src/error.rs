@@ -219,9 +219,7 @@ impl Error {
             Self::ClientCertificateRejected { .. } => "CICSX0410E",
             Self::Certificate { error, .. } => match error {
                 CertificateError::UnknownIssuer => "CICSX0411E",
-                CertificateError::Expired | CertificateError::ExpiredContext { .. } => {
-                    "CICSX0412E"
-                }
+                CertificateError::Expired | CertificateError::ExpiredContext { .. } => "CICSX0412E",
                 CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
                     "CICSX0413E"
                 }
@@ -328,21 +326,63 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Resolve { endpoint, source } => write!(f, "cannot resolve the host name of {endpoint}: {source}"),
+            Self::Resolve { endpoint, source } => {
+                write!(f, "cannot resolve the host name of {endpoint}: {source}")
+            }
             Self::Refused { endpoint } => write!(f, "connection to {endpoint} refused"),
-            Self::TimedOut { endpoint, phase } => write!(f, "{endpoint} did not answer in time while {phase}"),
-            Self::NoReply { endpoint } => write!(f, "{endpoint} closed the connection without replying to a plain HTTP request"),
-            Self::ClosedDuringHandshake { endpoint, received } if received.total == 0 => write!(f, "{endpoint} closed the connection during the TLS handshake without a reply"),
-            Self::ClosedDuringHandshake { endpoint, received } => write!(f, "{endpoint} closed the connection during the TLS handshake after sending {} bytes", received.total),
-            Self::NotTls { endpoint, received } => write!(f, "{endpoint} does not speak TLS: it answered the TLS handshake with \"{}\"", received.preview()),
-            Self::Alert { endpoint, alert, .. } => write!(f, "{endpoint} refused the TLS handshake with the fatal alert {}", alert_name(*alert)),
-            Self::ClientCertificateRejected { endpoint, alert } => write!(f, "{endpoint} requires a client certificate it accepts (alert {})", alert_name(*alert)),
-            Self::Certificate { endpoint, error } => write!(f, "the certificate of {endpoint} is not trusted: {}", certificate_error_text(error)),
+            Self::TimedOut { endpoint, phase } => {
+                write!(f, "{endpoint} did not answer in time while {phase}")
+            }
+            Self::NoReply { endpoint } => write!(
+                f,
+                "{endpoint} closed the connection without replying to a plain HTTP request"
+            ),
+            Self::ClosedDuringHandshake { endpoint, received } if received.total == 0 => write!(
+                f,
+                "{endpoint} closed the connection during the TLS handshake without a reply"
+            ),
+            Self::ClosedDuringHandshake { endpoint, received } => write!(
+                f,
+                "{endpoint} closed the connection during the TLS handshake after sending {} bytes",
+                received.total
+            ),
+            Self::NotTls { endpoint, received } => write!(
+                f,
+                "{endpoint} does not speak TLS: it answered the TLS handshake with \"{}\"",
+                received.preview()
+            ),
+            Self::Alert {
+                endpoint, alert, ..
+            } => write!(
+                f,
+                "{endpoint} refused the TLS handshake with the fatal alert {}",
+                alert_name(*alert)
+            ),
+            Self::ClientCertificateRejected { endpoint, alert } => write!(
+                f,
+                "{endpoint} requires a client certificate it accepts (alert {})",
+                alert_name(*alert)
+            ),
+            Self::Certificate { endpoint, error } => write!(
+                f,
+                "the certificate of {endpoint} is not trusted: {}",
+                certificate_error_text(error)
+            ),
             Self::Tls { endpoint, error } => write!(f, "TLS with {endpoint} failed: {error}"),
             Self::Config { reason } => write!(f, "{reason}"),
-            Self::Io { endpoint, phase, source } => write!(f, "connection to {endpoint} failed while {phase}: {source}"),
-            Self::Http { endpoint, source } => write!(f, "HTTP exchange with {endpoint} failed: {source}"),
-            Self::ResponseTooLarge { endpoint } => write!(f, "the response from {endpoint} is larger than {} bytes", crate::MAX_BODY),
+            Self::Io {
+                endpoint,
+                phase,
+                source,
+            } => write!(f, "connection to {endpoint} failed while {phase}: {source}"),
+            Self::Http { endpoint, source } => {
+                write!(f, "HTTP exchange with {endpoint} failed: {source}")
+            }
+            Self::ResponseTooLarge { endpoint } => write!(
+                f,
+                "the response from {endpoint} is larger than {} bytes",
+                crate::MAX_BODY
+            ),
         }
     }
 }
@@ -380,7 +420,10 @@ fn certificate_error_text(error: &CertificateError) -> String {
         }
         CertificateError::NotValidForName => "issued for another host name".into(),
         CertificateError::NotValidForNameContext { presented, .. } => {
-            format!("issued for another host name (it names {})", presented.join(", "))
+            format!(
+                "issued for another host name (it names {})",
+                presented.join(", ")
+            )
         }
         CertificateError::Other(other) => other.to_string(),
         other => format!("{other:?}"),
@@ -451,7 +494,9 @@ pub(crate) fn classify_rustls(
             phase,
         },
         E::InvalidCertificate(error) => Error::Certificate { endpoint, error },
-        E::InvalidMessage(_) | E::InappropriateMessage { .. } | E::InappropriateHandshakeMessage { .. }
+        E::InvalidMessage(_)
+        | E::InappropriateMessage { .. }
+        | E::InappropriateHandshakeMessage { .. }
             if received.as_ref().is_some_and(|r| !r.looks_like_tls()) =>
         {
             Error::NotTls {
@@ -469,14 +514,23 @@ mod tests {
 
     #[test]
     fn alert_names_follow_the_rfc_spelling() {
-        assert_eq!(alert_name(AlertDescription::HandshakeFailure), "handshake_failure");
-        assert_eq!(alert_name(AlertDescription::CertificateRequired), "certificate_required");
+        assert_eq!(
+            alert_name(AlertDescription::HandshakeFailure),
+            "handshake_failure"
+        );
+        assert_eq!(
+            alert_name(AlertDescription::CertificateRequired),
+            "certificate_required"
+        );
     }
 
     #[test]
     fn received_http_status_line() {
         let r = Received::new(b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n", 45);
-        assert_eq!(r.http_status_line().as_deref(), Some("HTTP/1.1 400 Bad Request"));
+        assert_eq!(
+            r.http_status_line().as_deref(),
+            Some("HTTP/1.1 400 Bad Request")
+        );
         assert!(!r.looks_like_tls());
         let alert = Received::new(&[0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28], 7);
         assert!(alert.looks_like_tls());
@@ -487,10 +541,21 @@ mod tests {
     fn every_error_has_an_id_explanation_and_action() {
         let ep = Endpoint::new("127.0.0.1", 1490);
         let errors = [
-            Error::Refused { endpoint: ep.clone() },
-            Error::NoReply { endpoint: ep.clone() },
-            Error::Alert { endpoint: ep.clone(), alert: AlertDescription::HandshakeFailure, phase: Phase::Handshake },
-            Error::Certificate { endpoint: ep.clone(), error: CertificateError::Expired },
+            Error::Refused {
+                endpoint: ep.clone(),
+            },
+            Error::NoReply {
+                endpoint: ep.clone(),
+            },
+            Error::Alert {
+                endpoint: ep.clone(),
+                alert: AlertDescription::HandshakeFailure,
+                phase: Phase::Handshake,
+            },
+            Error::Certificate {
+                endpoint: ep.clone(),
+                error: CertificateError::Expired,
+            },
         ];
         let mut ids = std::collections::HashSet::new();
         for e in errors {

@@ -195,10 +195,7 @@ pub async fn connect(
             .peer_certificates()
             .map(|c| c.iter().map(|c| c.clone().into_owned()).collect())
             .unwrap_or_default(),
-        resumed: matches!(
-            conn.handshake_kind(),
-            Some(rustls::HandshakeKind::Resumed)
-        ),
+        resumed: matches!(conn.handshake_kind(), Some(rustls::HandshakeKind::Resumed)),
     };
     Ok(Stream {
         inner: Inner::Tls(Box::new(stream)),
@@ -208,8 +205,7 @@ pub async fn connect(
 }
 
 async fn tcp_connect(endpoint: &Endpoint, timeouts: &Timeouts) -> Result<TcpStream, Error> {
-    let addrs: Vec<_> = match tokio::net::lookup_host((endpoint.host.as_str(), endpoint.port))
-        .await
+    let addrs: Vec<_> = match tokio::net::lookup_host((endpoint.host.as_str(), endpoint.port)).await
     {
         Ok(addrs) => addrs.collect(),
         Err(source) => {

@@ -99,17 +99,16 @@ pub fn client_config(options: TlsOptions) -> Result<Arc<ClientConfig>, Error> {
         })?
         .dangerous()
         .with_custom_certificate_verifier(options.verifier);
-    let mut config = match options.client_auth {
-        None => builder.with_no_client_auth(),
-        Some(ClientAuth::Key { chain, key }) => {
-            builder
+    let mut config =
+        match options.client_auth {
+            None => builder.with_no_client_auth(),
+            Some(ClientAuth::Key { chain, key }) => builder
                 .with_client_auth_cert(chain, key)
                 .map_err(|e| Error::Config {
                     reason: format!("the client certificate or its key cannot be used: {e}"),
-                })?
-        }
-        Some(ClientAuth::Resolver(resolver)) => builder.with_client_cert_resolver(resolver),
-    };
+                })?,
+            Some(ClientAuth::Resolver(resolver)) => builder.with_client_cert_resolver(resolver),
+        };
     config.alpn_protocols = vec![b"http/1.1".to_vec()];
     Ok(Arc::new(config))
 }

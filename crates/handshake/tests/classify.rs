@@ -22,9 +22,10 @@ fn pki(names: &[&str]) -> Pki {
     let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
     ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
     // A distinct name per CA, so that an unrelated CA is unknown rather than a bad signer.
-    ca_params
-        .distinguished_name
-        .push(rcgen::DnType::CommonName, format!("Test CA {}", names.join(",")));
+    ca_params.distinguished_name.push(
+        rcgen::DnType::CommonName,
+        format!("Test CA {}", names.join(",")),
+    );
     let ca = ca_params.self_signed(&ca_key).unwrap();
     let issuer = rcgen::Issuer::new(ca_params, ca_key);
     let key = rcgen::KeyPair::generate().unwrap();
@@ -170,7 +171,10 @@ async fn tls_to_a_plain_http_port_shows_the_status_line() {
         .await
         .unwrap_err();
     assert!(matches!(err, Error::NotTls { .. }), "{err:?}");
-    assert!(err.to_string().contains("HTTP/1.1 400 Bad Request"), "{err}");
+    assert!(
+        err.to_string().contains("HTTP/1.1 400 Bad Request"),
+        "{err}"
+    );
     assert_eq!(err.suggests_tls(), Some(false));
     assert_eq!(err.id(), "CICSX0406E");
 }
@@ -197,7 +201,10 @@ async fn close_during_handshake() {
     let err = HttpConnection::open(&ep(addr), Some((&config, None)), &Timeouts::default())
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::ClosedDuringHandshake { .. }), "{err:?}");
+    assert!(
+        matches!(err, Error::ClosedDuringHandshake { .. }),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]

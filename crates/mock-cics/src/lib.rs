@@ -8,6 +8,22 @@
 //! certificate, and answers CMCI queries from a built-in data set of three regions in the
 //! CICSplex [`CICSPLEX`] ([`REGIONS`]). The test PKI is compiled in ([`fixtures`]).
 //!
+//! What the CMCI side understands:
+//! - `GET /CICSSystemManagement/<resource>/<context>[/<scope>][//<count>]` for CICSRegion,
+//!   CICSProgram, CICSLocalTransaction, CICSLocalFile, CICSTCPIPService and CICSBundle. The
+//!   context is [`CICSPLEX`] or one region's APPLID; the scope a region or [`SYSTEM_GROUP`].
+//! - `CRITERIA` with `=` (`*` and `+` wildcards), `¬=`/`!=`/`<>`, `<`, `>`, `<=`, `>=` (and
+//!   `EQ`, `NE`...), `AND`, `OR` and parentheses; attribute names in any case, values exact.
+//!   `SUMMONLY` returns the summary alone; `PARAMETER`, `NODISCARD`, `ORDERBY` and
+//!   `OVERRIDEWARNINGCOUNT` are accepted and ignored; any other query parameter is a 400.
+//! - Results: 1024 OK, 1027 NODATA, 1028 INVALIDPARM (bad criteria, context or scope; the
+//!   reason in `api_response2_alt`). Malformed URIs: HTTP 400 / 404 with an
+//!   `<error message_id="DFHWU4nnn">` body. Other methods: 405 (actions are not there yet).
+//! - Sign-on: a verified client certificate (user = its common name), else an `LtpaToken2`
+//!   cookie the region issued, else HTTP basic; otherwise `401` with
+//!   `WWW-Authenticate: Basic realm="CICS"`. Every password or certificate sign-on gets a
+//!   fresh `LtpaToken2` cookie.
+//!
 //! ```
 //! use cicsx_mock_cics::{Config, MockRegion, Mode};
 //!

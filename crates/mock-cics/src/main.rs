@@ -119,7 +119,12 @@ fn run(config: Config) -> Result<(), Error> {
         .map_err(|e| Error::Usage(format!("cannot start the async runtime: {e}")))?;
     runtime.block_on(async {
         let region = MockRegion::start(config.clone()).await?;
-        let ca_file = write_ca_file()?;
+        // Only TLS clients need a CA to trust.
+        let ca_file = if config.mode.is_tls() {
+            Some(write_ca_file()?)
+        } else {
+            None
+        };
         let addr = region.addr();
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "listening on {addr}");
@@ -132,7 +137,9 @@ fn run(config: Config) -> Result<(), Error> {
                 config.cert.fixture_name()
             );
         }
-        let _ = writeln!(out, "trust this CA: {}", ca_file.display());
+        if let Some(ca_file) = &ca_file {
+            let _ = writeln!(out, "trust this CA: {}", ca_file.display());
+        }
         for (user, password) in &config.users {
             let _ = writeln!(out, "sign on as: {user} / {password}");
         }
@@ -141,11 +148,10 @@ fn run(config: Config) -> Result<(), Error> {
                 "{}/CICSSystemManagement/CICSRegion/{CICSPLEX}",
                 region.base_url()
             );
-            let cacert = if config.mode.is_tls() {
-                format!("--cacert {} ", ca_file.display())
-            } else {
-                String::new()
-            };
+            let cacert = ca_file
+                .as_ref()
+                .map(|f| format!("--cacert {} ", f.display()))
+                .unwrap_or_default();
             let _ = writeln!(out, "try: curl {cacert}-u {user}:{password} {url}");
         }
         let _ = writeln!(out, "Ctrl-C stops the region");
@@ -154,7 +160,9 @@ fn run(config: Config) -> Result<(), Error> {
         wait_for_stop_signal().await;
         let stats = region.stats();
         region.shutdown().await;
-        let _ = std::fs::remove_file(&ca_file);
+        if let Some(ca_file) = &ca_file {
+            let _ = std::fs::remove_file(ca_file);
+        }
         println!("stopped: {stats:?}");
         Ok(())
     })

@@ -1,6 +1,6 @@
 //! Helpers for driving the built `cicsx` binary in a temporary workspace.
 
-#![allow(dead_code, unreachable_pub)]
+#![allow(dead_code, unreachable_pub, clippy::new_without_default)]
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -125,7 +125,7 @@ impl Cx {
         if let Ok(entries) = std::fs::read_dir(self.workspace()) {
             for e in entries.flatten() {
                 let p = e.path();
-                if p.is_file() && !p.extension().is_some_and(|x| x == "lock") {
+                if p.is_file() && p.extension().is_none_or(|x| x != "lock") {
                     out.push((p.clone(), std::fs::read(&p).unwrap()));
                 }
             }
