@@ -1,7 +1,6 @@
 //! The session layer: from a stored connection to an open, trusted CMCI connection.
 //!
-//! [`Connector`] turns a [`Connection`](cicsx_profile::Connection) and the security
-//! [`Preferences`](cicsx_profile::Preferences) of a workspace into everything a connect
+//! [`Connector`] turns a [`Connection`] and the security [`Preferences`] of a workspace into everything a connect
 //! needs: the trust store (the workspace keystore's trusted entries and first-use pins, and the
 //! configured truststore), the client certificate, the secure socket protocol. Its
 //! [`Connector::connect`] returns either an open connection or an error that says what to do;
@@ -79,27 +78,12 @@ impl Connector {
         secrets: &Secrets,
     ) -> Result<Self, Error> {
         connection.validate()?;
-        let keystore_path = preferences
-            .keystore
-            .clone()
-            .unwrap_or_else(|| workspace.keystore_path());
-        let keystore = KeystoreFile::new(keystore_path.clone());
-        let keystore_passphrase = secrets
-            .keystore_passphrase
-            .clone()
-            .unwrap_or_else(|| SecretString::from(cicsx_keystore::DEFAULT_PASSPHRASE.to_owned()));
-        let store = if connection.secure {
-            if !keystore.exists() {
-                workspace.ensure_dir()?;
-            }
-            keystore.load_or_create(&keystore_passphrase)?.0
-        } else {
-            Keystore::new()
-        };
-        let mut trust = TrustStore::from_keystore(&store, AnchorSource::Keystore(keystore_path));
-        if let Some(path) = &preferences.truststore {
-            add_truststore(&mut trust, path, &keystore_passphrase)?;
-        }
+        let Prepared {
+            keystore,
+            store,
+            keystore_passphrase,
+            trust,
+        } = prepare(workspace, preferences, secrets, connection.secure)?;
         let client_key = match &connection.credential {
             Credential::Pkcs12File { path, alias, .. } => {
                 let passphrase = secrets.pkcs12_passphrase.clone().unwrap_or_else(|| {
@@ -236,6 +220,64 @@ impl Connector {
         );
         Ok(())
     }
+}
+
+/// What every connect (and `cicsx truststore list`) builds from the workspace and preferences.
+struct Prepared {
+    keystore: KeystoreFile,
+    store: Keystore,
+    keystore_passphrase: SecretString,
+    trust: TrustStore,
+}
+
+fn prepare(
+    workspace: &Workspace,
+    preferences: &Preferences,
+    secrets: &Secrets,
+    open_keystore: bool,
+) -> Result<Prepared, Error> {
+    let keystore_path = preferences
+        .keystore
+        .clone()
+        .unwrap_or_else(|| workspace.keystore_path());
+    let keystore = KeystoreFile::new(keystore_path.clone());
+    let keystore_passphrase = secrets
+        .keystore_passphrase
+        .clone()
+        .unwrap_or_else(|| SecretString::from(cicsx_keystore::DEFAULT_PASSPHRASE.to_owned()));
+    let store = if open_keystore {
+        if !keystore.exists() {
+            workspace.ensure_dir()?;
+        }
+        keystore.load_or_create(&keystore_passphrase)?.0
+    } else {
+        Keystore::new()
+    };
+    let mut trust = TrustStore::from_keystore(&store, AnchorSource::Keystore(keystore_path));
+    if let Some(path) = &preferences.truststore {
+        add_truststore(&mut trust, path, &keystore_passphrase)?;
+    }
+    Ok(Prepared {
+        keystore,
+        store,
+        keystore_passphrase,
+        trust,
+    })
+}
+
+/// The merged trust store of a workspace: the keystore's trusted entries and pins, and the
+/// configured truststore. The keystore is read (never created) if it exists.
+pub fn trust_store(
+    workspace: &Workspace,
+    preferences: &Preferences,
+    secrets: &Secrets,
+) -> Result<TrustStore, Error> {
+    let path = preferences
+        .keystore
+        .clone()
+        .unwrap_or_else(|| workspace.keystore_path());
+    let exists = KeystoreFile::new(path).exists();
+    Ok(prepare(workspace, preferences, secrets, exists)?.trust)
 }
 
 fn add_truststore(

@@ -198,6 +198,88 @@ impl Preferences {
         Ok(())
     }
 
+    /// The names of the preferences, as `get`, `set` and `preferences.toml` spell them.
+    pub const KEYS: &'static [&'static str] = &[
+        "trust_verification",
+        "keystore",
+        "keystore_type",
+        "truststore",
+        "central_truststore",
+        "smartcard_module",
+        "protocol",
+    ];
+
+    /// The value of one preference as text (`None` when it is not set).
+    pub fn get(&self, key: &str) -> Result<Option<String>, Error> {
+        let path = |p: &Option<PathBuf>| p.as_deref().map(|p| p.to_string_lossy().into_owned());
+        Ok(match key {
+            "trust_verification" => Some(self.trust_verification.to_string()),
+            "keystore" => path(&self.keystore),
+            "keystore_type" => self.keystore_type.clone(),
+            "truststore" => path(&self.truststore),
+            "central_truststore" => self.central_truststore.clone(),
+            "smartcard_module" => path(&self.smartcard_module),
+            "protocol" => Some(self.protocol.as_str().to_owned()),
+            _ => return Err(unknown_key(key)),
+        })
+    }
+
+    /// Sets one preference from text, then validates the whole. `none` (or an empty value)
+    /// unsets an optional preference. Booleans take true/false, on/off, yes/no.
+    ///
+    /// ```
+    /// let mut p = cicsx_profile::Preferences::default();
+    /// p.set("protocol", "TLSv1.3")?;
+    /// p.set("trust_verification", "off")?;
+    /// assert_eq!(p.get("protocol")?.as_deref(), Some("TLSv1.3"));
+    /// assert!(!p.trust_verification);
+    /// assert!(p.set("central_truststore", "http://example.com/ca.pem").is_err());
+    /// # Ok::<(), cicsx_profile::Error>(())
+    /// ```
+    pub fn set(&mut self, key: &str, value: &str) -> Result<(), Error> {
+        let invalid = |field: &'static str, reason: String| Error::InvalidPreference {
+            at: Location::default(),
+            field,
+            reason,
+        };
+        let value = value.trim();
+        let unset = value.is_empty() || value.eq_ignore_ascii_case("none");
+        let text = |v: &str| (!unset).then(|| v.to_owned());
+        let mut next = self.clone();
+        match key {
+            "trust_verification" => {
+                next.trust_verification = match value.to_ascii_lowercase().as_str() {
+                    "true" | "on" | "yes" => true,
+                    "false" | "off" | "no" => false,
+                    _ => {
+                        return Err(invalid(
+                            "trust_verification",
+                            format!("{value:?} is not on or off (true/false, yes/no)"),
+                        ));
+                    }
+                }
+            }
+            "keystore" => next.keystore = text(value).map(PathBuf::from),
+            "keystore_type" => next.keystore_type = text(value).map(|v| v.to_ascii_uppercase()),
+            "truststore" => next.truststore = text(value).map(PathBuf::from),
+            "central_truststore" => next.central_truststore = text(value),
+            "smartcard_module" => next.smartcard_module = text(value).map(PathBuf::from),
+            "protocol" => {
+                next.protocol = if unset {
+                    Protocol::Default
+                } else {
+                    value
+                        .parse()
+                        .map_err(|e: UnknownProtocol| invalid("protocol", e.to_string()))?
+                }
+            }
+            _ => return Err(unknown_key(key)),
+        }
+        next.validate()?;
+        *self = next;
+        Ok(())
+    }
+
     /// The text of a `preferences.toml` file holding these preferences. Preferences left at
     /// `None` are written as comments, so the user sees what can be set.
     pub fn to_toml(&self) -> String {
@@ -243,6 +325,17 @@ impl Preferences {
             }
         }
         out
+    }
+}
+
+fn unknown_key(key: &str) -> Error {
+    Error::InvalidPreference {
+        at: Location::default(),
+        field: "preference",
+        reason: format!(
+            "{key:?} is not a preference; the preferences are {}",
+            Preferences::KEYS.join(", ")
+        ),
     }
 }
 

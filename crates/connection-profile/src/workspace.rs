@@ -116,6 +116,23 @@ impl Workspace {
         write(&path, preferences.to_toml().as_bytes())
     }
 
+    /// Changes the preferences under the lock, as [`Workspace::update_connections`] does for
+    /// connections: re-read, apply `f`, validate, write atomically; on any error the file is
+    /// left untouched.
+    pub fn update_preferences<T>(
+        &self,
+        f: impl FnOnce(&mut Preferences) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        self.ensure_dir()?;
+        let path = self.preferences_path();
+        let _lock = self.lock(&path)?;
+        let mut preferences = self.load_preferences()?;
+        let result = f(&mut preferences)?;
+        preferences.validate().map_err(|e| e.in_file(&path))?;
+        write(&path, preferences.to_toml().as_bytes())?;
+        Ok(result)
+    }
+
     /// Reads the connections; a missing file gives none.
     pub fn load_connections(&self) -> Result<Connections, Error> {
         let path = self.connections_path();
