@@ -3,6 +3,8 @@
 //! - `cargo xtask fixtures` regenerates the test PKI in `fixtures/` (see `fixtures/README.md`).
 //! - `cargo xtask test-server [--port N] [--mode M] [--cert C] [--user U:P]...` runs the mock
 //!   CICS region (`cicsx-mock-cics`) in the foreground.
+//! - `cargo xtask limbo FILE` runs the x509-limbo suite through cicsx-truststore (see
+//!   `limbo.rs`).
 //!
 //! Arguments are parsed by hand to keep this crate's dependencies few.
 
@@ -16,6 +18,8 @@ use rcgen::{
     BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair,
     KeyUsagePurpose, PKCS_ECDSA_P256_SHA256, PKCS_RSA_SHA256, SignatureAlgorithm,
 };
+
+mod limbo;
 
 type Result<T> = std::result::Result<T, Box<dyn Error>>;
 
@@ -36,6 +40,8 @@ tasks:
   test-server [ARGS...]    run the mock CICS region: --port N --mode M --cert C --user U:P
                            (modes: strong, client-auth, medium, plain;
                             certs: valid, rsa, expired, wrong-host, self-signed, unknown-ca)
+  limbo [-v] FILE          run the x509-limbo suite (limbo.json[.gz]) through cicsx-truststore
+                           and plain rustls-webpki; fails if the trust store is more lenient
   help                     print this text";
 
 fn main() -> ExitCode {
@@ -47,6 +53,7 @@ fn main() -> ExitCode {
             generate_fixtures(&workspace_root().join("fixtures"))
         }
         Some("test-server") => run_test_server(&rest),
+        Some("limbo") => limbo::run(&rest).map_err(Into::into),
         Some("help" | "-h" | "--help") => {
             println!("{USAGE}");
             Ok(())

@@ -26,8 +26,158 @@ pub(crate) enum Command {
     Connect(ConnectArgs),
     /// Query CICS resources over CMCI and print them as a table (or JSON).
     Get(GetArgs),
+    /// Manage a keystore (as keytool or iKeyman do), in files those tools also read.
+    #[command(subcommand)]
+    Keystore(KeystoreCommand),
+    /// Show the trust anchors cicsx uses, and where each comes from.
+    #[command(subcommand)]
+    Truststore(TruststoreCommand),
+    /// Show or set the security preferences.
+    #[command(subcommand)]
+    Prefs(PrefsCommand),
     /// Run the whole flow against a mock CICS region started in this process.
     Demo,
+}
+
+/// Which keystore, and how to open it. Pass phrases never come from the command line.
+#[derive(Debug, Args)]
+pub(crate) struct StoreArgs {
+    /// The keystore file (default: the keystore preference, else the workspace's keystore.p12).
+    #[arg(long, value_name = "PATH")]
+    pub(crate) keystore: Option<PathBuf>,
+    /// Its type: p12, jks or pem (default: guessed from the file).
+    #[arg(long, value_name = "TYPE")]
+    pub(crate) storetype: Option<String>,
+    /// Read the pass phrase from the first line of this file (else $CICSX_KEYSTORE_PASSWORD,
+    /// else the default changeit, else a prompt).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) storepass_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum KeystoreCommand {
+    /// Create an empty keystore (PKCS#12).
+    Create {
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// List the entries.
+    List {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one entry in full.
+    Show {
+        /// The entry's alias.
+        alias: String,
+        #[command(flatten)]
+        store: StoreArgs,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Import the entries of another keystore (PKCS#12, JKS) or PEM file.
+    Import {
+        /// The file to import from.
+        file: PathBuf,
+        /// The alias to give the entry (only when the file holds one entry).
+        #[arg(long)]
+        alias: Option<String>,
+        /// The type of the file: p12, jks or pem (default: guessed).
+        #[arg(long, value_name = "TYPE")]
+        srcstoretype: Option<String>,
+        /// Read the file's pass phrase from this file (else $CICSX_SRC_STOREPASS, else a prompt).
+        #[arg(long, value_name = "FILE")]
+        srcstorepass_file: Option<PathBuf>,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Export one entry as PEM (certificate chain; the key only with --include-key) or PKCS#12.
+    Export {
+        /// The entry's alias.
+        alias: String,
+        /// pem or p12.
+        #[arg(long, value_parser = ["pem", "p12"])]
+        format: String,
+        /// Where to write it (mode 0600 when it holds a key).
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// PEM: include the private key (PKCS#8, unencrypted: keep the file safe).
+        #[arg(long)]
+        include_key: bool,
+        /// p12: read the new file's pass phrase from this file (else $CICSX_EXPORT_STOREPASS,
+        /// else a prompt).
+        #[arg(long, value_name = "FILE")]
+        outpass_file: Option<PathBuf>,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Delete an entry.
+    Delete {
+        /// The entry's alias.
+        alias: String,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Rename an entry.
+    Rename {
+        /// The current alias.
+        old: String,
+        /// The new alias.
+        new: String,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Change the keystore's pass phrase.
+    Passwd {
+        /// Read the new pass phrase from this file (else $CICSX_KEYSTORE_NEW_PASSWORD, else a
+        /// prompt, asked twice).
+        #[arg(long, value_name = "FILE")]
+        new_storepass_file: Option<PathBuf>,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Add a certificate (PEM or DER) as a trusted entry.
+    Trust {
+        /// The certificate file.
+        cert: PathBuf,
+        /// The alias to store it under.
+        #[arg(long)]
+        alias: String,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum TruststoreCommand {
+    /// List every trust anchor and pinned certificate, with its source.
+    List {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum PrefsCommand {
+    /// Show every preference.
+    Show {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Set one preference (`none` unsets it): trust_verification, keystore, keystore_type,
+    /// truststore, central_truststore, smartcard_module, protocol.
+    Set {
+        /// The preference.
+        key: String,
+        /// Its new value.
+        value: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -35,7 +185,11 @@ pub(crate) enum ConnectionCommand {
     /// Add a CMCI connection.
     Add(AddArgs),
     /// List the stored connections.
-    List,
+    List {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Show one connection.
     Show {
         /// The connection's name.
@@ -95,6 +249,10 @@ pub(crate) struct TrustArgs {
     /// is this one (for scripts; without a terminal nothing is ever accepted otherwise).
     #[arg(long, value_name = "SHA256")]
     pub(crate) accept_certificate: Option<String>,
+    /// When the port turns out to speak the other protocol (TLS or plain HTTP) than the
+    /// connection is set to, retry once with the other setting without asking.
+    #[arg(long)]
+    pub(crate) switch_security: bool,
 }
 
 #[derive(Debug, Args)]

@@ -21,6 +21,9 @@ pub(crate) fn run(cli: Cli) -> Result<(), Failure> {
         Command::Connection(cmd) => connection(&workspace, cmd),
         Command::Connect(args) => runtime()?.block_on(connect(&workspace, args)),
         Command::Get(args) => runtime()?.block_on(get(&workspace, args)),
+        Command::Keystore(cmd) => crate::stores::keystore(&workspace, cmd),
+        Command::Truststore(cmd) => crate::stores::truststore(&workspace, cmd),
+        Command::Prefs(cmd) => crate::stores::prefs(&workspace, cmd),
         Command::Demo => unreachable!("handled above"),
     }
 }
@@ -43,8 +46,13 @@ fn connection(workspace: &Workspace, cmd: ConnectionCommand) -> Result<(), Failu
             workspace.update_connections(|all| all.add(connection))?;
             let _ = writeln!(out, "Added connection \"{name}\".");
         }
-        ConnectionCommand::List => {
+        ConnectionCommand::List { json } => {
             let all = workspace.load_connections()?;
+            if json {
+                let list: Vec<_> = all.iter().map(connection_json).collect();
+                let _ = writeln!(out, "{}", pretty(&serde_json::Value::Array(list)));
+                return Ok(());
+            }
             if all.iter().next().is_none() {
                 let _ = writeln!(out, "No connections. Add one with `cicsx connection add`.");
                 return Ok(());
@@ -125,6 +133,27 @@ fn connection(workspace: &Workspace, cmd: ConnectionCommand) -> Result<(), Failu
     Ok(())
 }
 
+fn connection_json(c: &Connection) -> serde_json::Value {
+    serde_json::json!({
+        "name": c.name,
+        "host": c.host,
+        "port": c.port,
+        "secure": c.secure,
+        "tls_confirmed": c.tls_confirmed,
+        "context": c.context,
+        "credential": {
+            "type": c.credential.kind(),
+            "user": c.credential.user(),
+            "description": credential_text(&c.credential),
+        },
+    })
+}
+
+/// JSON for people and scripts alike.
+pub(crate) fn pretty(value: &serde_json::Value) -> String {
+    serde_json::to_string_pretty(value).unwrap_or_default()
+}
+
 fn connection_from(args: AddArgs) -> Connection {
     let credential = match (args.client_cert, args.keystore_cert, args.user) {
         (Some(path), _, user) => Credential::Pkcs12File {
@@ -182,7 +211,10 @@ fn terminal(trust: &TrustArgs) -> Result<Terminal, Failure> {
             )
         })?),
     };
-    Ok(Terminal { accept_fingerprint })
+    Ok(Terminal {
+        accept_fingerprint,
+        switch_security: trust.switch_security,
+    })
 }
 
 fn find(workspace: &Workspace, name: &str) -> Result<Connection, Failure> {
@@ -230,9 +262,10 @@ pub(crate) async fn connect_and_report(
     ask: &mut dyn crate::interact::Interaction,
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
-    let mut session = session::open(workspace, preferences, connection, ask, out).await?;
     let query = Query::new("CICSRegion", context);
-    let response = session::query(workspace, connection, &mut session, &query).await?;
+    let (session, response, connection) =
+        session::open_and_query(workspace, preferences, connection, ask, out, &query).await?;
+    let connection = &connection;
     let endpoint = endpoint_text(connection);
     let _ = writeln!(
         out,
@@ -327,11 +360,22 @@ async fn get(workspace: &Workspace, args: GetArgs) -> Result<(), Failure> {
         })
         .collect::<Result<Vec<_>, _>>()?;
     let mut err = std::io::stderr();
-    let mut session =
-        session::open(workspace, &preferences, &connection, &mut ask, &mut err).await?;
+    let (mut session, first, _) = session::open_and_query(
+        workspace,
+        &preferences,
+        &connection,
+        &mut ask,
+        &mut err,
+        &queries[0],
+    )
+    .await?;
+    let mut first = Some(first);
     let mut out = std::io::stdout().lock();
     for (i, query) in queries.iter().enumerate() {
-        let response = session::query(workspace, &connection, &mut session, query).await?;
+        let response = match first.take() {
+            Some(response) => response,
+            None => session::query(&mut session, query).await?,
+        };
         if queries.len() > 1 && !args.json {
             if i > 0 {
                 let _ = writeln!(out);

@@ -72,6 +72,7 @@ async fn flow(workspace: &Workspace) -> Result<(), Failure> {
     let mut ask = Scripted {
         accept: true,
         password: SecretString::from("cicspass".to_owned()),
+        switch: false,
     };
 
     step(
@@ -112,8 +113,15 @@ async fn flow(workspace: &Workspace) -> Result<(), Failure> {
         "4. A CMCI query, printed as a table",
         "cicsx get CICSProgram --connection demo --criteria 'PROGRAM=DFH*'",
     );
-    let mut s = session::open(workspace, &preferences, &connection, &mut ask, &mut out).await?;
-    let response = session::query(workspace, &connection, &mut s, &query).await?;
+    let (_session, response, _) = session::open_and_query(
+        workspace,
+        &preferences,
+        &connection,
+        &mut ask,
+        &mut out,
+        &query,
+    )
+    .await?;
     print_response(&mut out, &query, &response, false)?;
 
     let stats = region.stats();

@@ -10,6 +10,7 @@ use cicsx_keystore::SecretString;
 use cicsx_truststore::{CertificateInfo, Fingerprint};
 
 use crate::error::Failure;
+use crate::session::Mismatch;
 
 /// Something that answers the questions a connect raises.
 pub(crate) trait Interaction {
@@ -23,6 +24,8 @@ pub(crate) trait Interaction {
     fn password(&mut self, user: &str, endpoint: &str) -> Result<SecretString, Failure>;
     /// The pass phrase of a PKCS#12 file holding a client certificate.
     fn pkcs12_passphrase(&mut self, path: &std::path::Path) -> Result<SecretString, Failure>;
+    /// The connection's TLS setting seems wrong: `true` retries once with the other setting.
+    fn switch_security(&mut self, mismatch: &Mismatch) -> Result<bool, Failure>;
 }
 
 /// Prints a certificate alert.
@@ -57,6 +60,8 @@ pub(crate) fn show_certificate_alert(out: &mut dyn Write, endpoint: &str, info: 
 pub(crate) struct Terminal {
     /// `--accept-certificate`: the only fingerprint that may be accepted without asking.
     pub(crate) accept_fingerprint: Option<Fingerprint>,
+    /// `--switch-security`: retry with the other TLS setting on a mismatch without asking.
+    pub(crate) switch_security: bool,
 }
 
 impl Terminal {
@@ -66,6 +71,28 @@ impl Terminal {
 }
 
 impl Interaction for Terminal {
+    fn switch_security(&mut self, mismatch: &Mismatch) -> Result<bool, Failure> {
+        let mut err = std::io::stderr();
+        let _ = writeln!(err, "{}", mismatch.explanation());
+        if self.switch_security {
+            let _ = writeln!(
+                err,
+                "{} Yes: --switch-security was given.",
+                mismatch.question()
+            );
+            return Ok(true);
+        }
+        if !Self::interactive() {
+            return Ok(false);
+        }
+        let _ = writeln!(err, "{}", mismatch.question());
+        dialoguer::Confirm::new()
+            .with_prompt("Retry with the other setting?")
+            .default(false)
+            .interact()
+            .map_err(|e| Failure::io("cannot read the answer", std::io::Error::other(e)))
+    }
+
     fn accept_certificate(
         &mut self,
         endpoint: &str,
@@ -159,9 +186,19 @@ impl Interaction for Terminal {
 pub(crate) struct Scripted {
     pub(crate) accept: bool,
     pub(crate) password: SecretString,
+    pub(crate) switch: bool,
 }
 
 impl Interaction for Scripted {
+    fn switch_security(&mut self, mismatch: &Mismatch) -> Result<bool, Failure> {
+        println!(
+            "{}\n[y/N] {}   (answered by the demo)",
+            mismatch.text(),
+            if self.switch { "y" } else { "n" }
+        );
+        Ok(self.switch)
+    }
+
     fn accept_certificate(
         &mut self,
         endpoint: &str,

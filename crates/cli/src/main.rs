@@ -10,6 +10,7 @@ mod demo;
 mod error;
 mod interact;
 mod session;
+mod stores;
 
 use std::process::ExitCode;
 

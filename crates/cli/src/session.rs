@@ -18,8 +18,6 @@ pub(crate) struct Session {
     pub(crate) client: Client,
     pub(crate) trust: Option<TrustOutcome>,
     pub(crate) accepted_now: bool,
-    /// Whether the connection's TLS setting is recorded as confirmed.
-    confirmed: bool,
 }
 
 /// The keystore pass phrase: $CICSX_KEYSTORE_PASSWORD, or the default `changeit`.
@@ -30,13 +28,14 @@ pub(crate) fn keystore_passphrase() -> Option<SecretString> {
 }
 
 /// Connects to `connection`, answering questions through `ask`.
-pub(crate) async fn open(
+async fn open_inner(
     workspace: &Workspace,
     preferences: &Preferences,
     connection: &Connection,
     ask: &mut dyn Interaction,
     out: &mut dyn Write,
-) -> Result<Session, Failure> {
+    classify: &dyn Fn(cicsx_cmci::Error) -> Attempt,
+) -> Result<Session, Attempt> {
     let mut secrets = Secrets {
         keystore_passphrase: keystore_passphrase(),
         pkcs12_passphrase: None,
@@ -44,17 +43,23 @@ pub(crate) async fn open(
     if let Credential::Pkcs12File { path, .. } = &connection.credential {
         secrets.pkcs12_passphrase = Some(ask.pkcs12_passphrase(path)?);
     }
-    let mut connector = Connector::new(workspace, preferences, connection, &secrets)?;
+    let mut connector =
+        Connector::new(workspace, preferences, connection, &secrets).map_err(Failure::from)?;
     let endpoint = connector.endpoint().to_string();
+    if connector.is_secure() && secrets.keystore_passphrase.is_none() {
+        let path = preferences
+            .keystore
+            .clone()
+            .unwrap_or_else(|| workspace.keystore_path());
+        eprintln!("{}", cicsx_keystore::default_passphrase_warning(&path));
+    }
     if connector.is_secure() && connector.verification_off() {
-        let _ = writeln!(
-            out,
+        eprintln!(
             "CICSX0201W Trust verification is off: the certificate of {endpoint} is not checked, and anyone between you and the region could read your password."
         );
     }
     if !connector.is_secure() && matches!(connection.credential, Credential::Password { .. }) {
-        let _ = writeln!(
-            out,
+        eprintln!(
             "CICSX0920W {endpoint} is a plain HTTP connection: the password travels unencrypted. Turn on \"Secure connection (TLS/SSL)\" if the region offers it."
         );
     }
@@ -63,26 +68,26 @@ pub(crate) async fn open(
         Ok(connected) => connected,
         Err(cicsx_cmci::Error::UntrustedCertificate { chain, .. }) => {
             let leaf = chain[0].clone();
-            let info = CertificateInfo::from_der(&leaf)?;
+            let info = CertificateInfo::from_der(&leaf).map_err(Failure::from)?;
             if !ask.accept_certificate(&endpoint, &info)? {
-                return Err(Failure::new(
+                return Err(Attempt::Failed(Failure::new(
                     "CICSX0906E",
                     format!(
                         "the certificate of {endpoint} was not accepted; the connection was not made"
                     ),
                     "A certificate alert was answered no.",
                     "",
-                ));
+                )));
             }
-            connector.accept_certificate(leaf)?;
+            connector.accept_certificate(leaf).map_err(Failure::from)?;
             accepted_now = true;
             let _ = writeln!(
                 out,
                 "Stored the certificate in the keystore as a trusted entry for {endpoint}; it will not be asked about again."
             );
-            connector.connect().await?
+            connector.connect().await.map_err(classify)?
         }
-        Err(e) => return Err(e.into()),
+        Err(e) => return Err(classify(e)),
     };
     let sign_on = match &connection.credential {
         Credential::Password { user } => SignOn::Basic {
@@ -97,27 +102,181 @@ pub(crate) async fn open(
         client: Client::new(http, sign_on),
         trust,
         accepted_now,
-        confirmed: connection.tls_confirmed,
     })
 }
 
-/// Runs `query`, and records that the connection's TLS setting works (it is "confirmed").
-pub(crate) async fn query(
+/// Runs one more query on an open session.
+pub(crate) async fn query(session: &mut Session, query: &Query) -> Result<Response, Failure> {
+    Ok(session.client.query(query).await?)
+}
+
+/// A connection whose TLS setting disagrees with what its port speaks.
+pub(crate) struct Mismatch {
+    /// The connection's name.
+    pub(crate) name: String,
+    /// host:port.
+    pub(crate) endpoint: String,
+    /// What the connection is set to now.
+    pub(crate) secure: bool,
+    /// Whether a successful connect ever confirmed that setting.
+    pub(crate) confirmed: bool,
+    /// What went wrong, as the user would otherwise see it.
+    pub(crate) failure: Failure,
+}
+
+impl Mismatch {
+    /// The explanation and the question.
+    pub(crate) fn text(&self) -> String {
+        format!("{}\n{}", self.explanation(), self.question())
+    }
+
+    /// The question: retry with the other setting?
+    pub(crate) fn question(&self) -> String {
+        let mut q = format!(
+            "Try again with \"Secure connection (TLS/SSL)\" turned {}?",
+            if self.secure { "off" } else { "on" }
+        );
+        if self.secure {
+            q.push_str(" Your password would then travel unencrypted.");
+        }
+        q
+    }
+
+    /// What is wrong, before the offer to retry.
+    pub(crate) fn explanation(&self) -> String {
+        let (now, port_speaks) = if self.secure {
+            (
+                "TLS",
+                "does not speak TLS (it looks like a plain HTTP port)",
+            )
+        } else {
+            ("plain HTTP", "seems to expect TLS")
+        };
+        let head = if self.confirmed {
+            format!(
+                "Connection security mismatch: connection \"{}\" uses {now}, but {} {port_speaks}.",
+                self.name, self.endpoint
+            )
+        } else {
+            format!(
+                "Ambiguity in connection security: the TLS setting of connection \"{}\" was never \
+                 confirmed by a successful connect, and {} {port_speaks}.",
+                self.name, self.endpoint
+            )
+        };
+        format!("{head}\n  {} {}", self.failure.id, self.failure.message)
+    }
+}
+
+fn mismatch_summary(confirmed: bool, secure: bool) -> String {
+    let kind = if confirmed {
+        "Connection security mismatch"
+    } else {
+        "Ambiguity in connection security"
+    };
+    format!(
+        "{kind}: the connection is set to {}, the port seems to speak {}.",
+        if secure { "TLS" } else { "plain HTTP" },
+        if secure { "plain HTTP" } else { "TLS" }
+    )
+}
+
+enum Attempt {
+    Mismatch(Mismatch),
+    Failed(Failure),
+}
+
+impl From<Failure> for Attempt {
+    fn from(f: Failure) -> Self {
+        Attempt::Failed(f)
+    }
+}
+
+/// Opens a session and runs the first query. When the connection's TLS setting turns out to
+/// be the wrong way round, explains it and offers one retry with the other setting (never
+/// switching silently); a successful retry stores the new setting as confirmed. A successful
+/// first query confirms the connection's setting.
+pub(crate) async fn open_and_query(
     workspace: &Workspace,
+    preferences: &Preferences,
     connection: &Connection,
-    session: &mut Session,
-    query: &Query,
-) -> Result<Response, Failure> {
-    let response = session.client.query(query).await?;
-    if !session.confirmed {
-        session.confirmed = true;
+    ask: &mut dyn Interaction,
+    out: &mut dyn Write,
+    first: &Query,
+) -> Result<(Session, Response, Connection), Failure> {
+    let result = attempt(workspace, preferences, connection, ask, out, first).await;
+    let (session, response, effective) = match result {
+        Ok((session, response)) => (session, response, connection.clone()),
+        Err(Attempt::Failed(f)) => return Err(f),
+        Err(Attempt::Mismatch(mismatch)) => {
+            if !ask.switch_security(&mismatch)? {
+                let mut failure = mismatch.failure;
+                failure.action = format!(
+                    "{} To let cicsx retry with the other setting without asking, add --switch-security. ({})",
+                    failure.action,
+                    mismatch_summary(mismatch.confirmed, mismatch.secure)
+                );
+                return Err(failure);
+            }
+            let mut flipped = connection.clone();
+            flipped.secure = !connection.secure;
+            flipped.tls_confirmed = false;
+            if let Err(e) = flipped.validate() {
+                return Err(e.into());
+            }
+            match attempt(workspace, preferences, &flipped, ask, out, first).await {
+                Ok((session, response)) => (session, response, flipped),
+                Err(Attempt::Failed(f)) => return Err(f),
+                Err(Attempt::Mismatch(m)) => return Err(m.failure),
+            }
+        }
+    };
+    if !connection.tls_confirmed || effective.secure != connection.secure {
         let name = connection.name.clone();
+        let secure = effective.secure;
         workspace.update_connections(|all| {
             if let Some(c) = all.get_mut(&name) {
+                c.secure = secure;
                 c.tls_confirmed = true;
             }
             Ok(())
         })?;
+        if secure != connection.secure {
+            let _ = writeln!(
+                out,
+                "Connection \"{name}\" now uses {} (confirmed by this connect).",
+                if secure { "TLS" } else { "plain HTTP" }
+            );
+        }
     }
-    Ok(response)
+    let mut effective = effective;
+    effective.tls_confirmed = true;
+    Ok((session, response, effective))
+}
+
+async fn attempt(
+    workspace: &Workspace,
+    preferences: &Preferences,
+    connection: &Connection,
+    ask: &mut dyn Interaction,
+    out: &mut dyn Write,
+    first: &Query,
+) -> Result<(Session, Response), Attempt> {
+    let classify = |e: cicsx_cmci::Error| -> Attempt {
+        if let cicsx_cmci::Error::Transport(t) = &e
+            && t.suggests_tls().is_some_and(|tls| tls != connection.secure)
+        {
+            return Attempt::Mismatch(Mismatch {
+                name: connection.name.clone(),
+                endpoint: t.endpoint().map(ToString::to_string).unwrap_or_default(),
+                secure: connection.secure,
+                confirmed: connection.tls_confirmed,
+                failure: e.into(),
+            });
+        }
+        Attempt::Failed(e.into())
+    };
+    let mut session = open_inner(workspace, preferences, connection, ask, out, &classify).await?;
+    let response = session.client.query(first).await.map_err(classify)?;
+    Ok((session, response))
 }

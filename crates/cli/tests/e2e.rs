@@ -353,3 +353,116 @@ async fn cmci_errors_are_reported() {
         .await;
     assert!(run.ok().contains("NODATA"), "{run}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn plain_connection_sends_the_password_only_when_challenged() {
+    let region = region(Mode::Plain, CertChoice::Valid).await;
+    let cx = Cx::new();
+    cx.add("p", region.addr().port(), false, &["--user", "cicsuser"])
+        .await;
+    let run = cx
+        .run(
+            &["get", "CICSRegion", "CICSProgram", "-c", "p"],
+            &[PASSWORD],
+        )
+        .await;
+    run.ok();
+    assert!(
+        run.stderr.contains("CICSX0920W"),
+        "warned about clear text\n{run}"
+    );
+    let stats = region.stats();
+    // A probe without credentials, the challenged request with them, then the LTPA token.
+    assert_eq!(stats.http_requests, 3, "{stats:?}");
+    assert_eq!(stats.authorization_headers, 1, "{stats:?}");
+    assert_eq!(stats.ltpa_requests, 1, "{stats:?}");
+
+    // A wrong password is still sent exactly once.
+    let run = cx
+        .run(
+            &["get", "CICSRegion", "-c", "p"],
+            &[("CICSX_PASSWORD", "nope")],
+        )
+        .await;
+    run.fails_with("CICSX0609E");
+    assert_eq!(region.stats().authorization_headers, 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn plain_connection_to_a_tls_port_never_sends_the_password() {
+    let region = region(Mode::Strong, CertChoice::Valid).await;
+    let cx = Cx::new();
+    cx.add("p", region.addr().port(), false, &["--user", "cicsuser"])
+        .await;
+    // The region would see the Authorization header in the bytes it drops; it must not be there.
+    let run = cx.run(&["connect", "p"], &[PASSWORD]).await;
+    run.fails_with("CICSX0404E");
+    let stats = region.stats();
+    assert_eq!(stats.not_tls_closed, 1, "{stats:?}");
+    assert_eq!(stats.cleartext_credentials, 0, "{stats:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unconfirmed_plain_connection_to_a_tls_port_offers_tls() {
+    let region = region(Mode::Strong, CertChoice::Valid).await;
+    let cx = Cx::new();
+    cx.trust_fixture_ca();
+    cx.add("r", region.addr().port(), false, &["--user", "cicsuser"])
+        .await;
+
+    // Declined (no terminal, no flag): the original failure, the offer explained, nothing changed.
+    let before = cx.snapshot();
+    let run = cx.run(&["connect", "r"], &[PASSWORD]).await;
+    let err = run.fails_with("CICSX0404E");
+    assert!(err.contains("Ambiguity in connection security"), "{run}");
+    assert!(err.contains("--switch-security"), "{run}");
+    assert_eq!(cx.snapshot(), before);
+
+    // Accepted: retried with TLS, recorded as secure and confirmed.
+    let run = cx
+        .run(&["connect", "r", "--switch-security"], &[PASSWORD])
+        .await;
+    let out = run.ok();
+    assert!(out.contains("now uses TLS"), "{run}");
+    assert!(out.contains("TLSv1.3"), "{run}");
+    let show = cx.run(&["connection", "list", "--json"], &[]).await;
+    let v: serde_json::Value = serde_json::from_str(show.ok()).unwrap();
+    assert_eq!(v[0]["secure"], true, "{show}");
+    assert_eq!(v[0]["tls_confirmed"], true, "{show}");
+    assert_eq!(region.stats().cleartext_credentials, 0);
+
+    // Confirmed now: no offer on the next connect.
+    let run = cx.run(&["connect", "r"], &[PASSWORD]).await;
+    assert!(!run.stderr.contains("Ambiguity"), "{run}");
+    run.ok();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn confirmed_tls_connection_whose_port_turned_plain_is_a_mismatch() {
+    let tls = region(Mode::Strong, CertChoice::Valid).await;
+    let port = tls.addr().port();
+    let cx = Cx::new();
+    cx.trust_fixture_ca();
+    cx.add("r", port, true, &["--user", "cicsuser"]).await;
+    cx.run(&["connect", "r"], &[PASSWORD]).await.ok();
+    tls.shutdown().await;
+
+    let plain = cicsx_mock_cics::MockRegion::start(cicsx_mock_cics::Config {
+        mode: Mode::Plain,
+        bind: format!("127.0.0.1:{port}").parse().unwrap(),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let run = cx.run(&["connect", "r"], &[PASSWORD]).await;
+    let err = run.fails_with("CICSX0406E");
+    assert!(err.contains("Connection security mismatch"), "{run}");
+    assert!(!err.contains("Ambiguity"), "{run}");
+
+    let run = cx
+        .run(&["connect", "r", "--switch-security"], &[PASSWORD])
+        .await;
+    assert!(run.ok().contains("now uses plain HTTP"), "{run}");
+    assert!(run.stderr.contains("travel unencrypted"), "{run}");
+    assert_eq!(plain.stats().authorization_headers, 1);
+}

@@ -54,6 +54,7 @@ pub struct Client {
     sign_on: SignOn,
     ltpa: Option<SecretString>,
     requests: u64,
+    password_sent: bool,
 }
 
 impl Client {
@@ -66,6 +67,7 @@ impl Client {
             sign_on,
             ltpa: None,
             requests: 0,
+            password_sent: false,
         }
     }
 
@@ -100,7 +102,37 @@ impl Client {
     }
 
     /// Sends one GET for `path_and_query` and checks the HTTP status.
+    ///
+    /// On a plain (non-TLS) connection the first request goes without the password, and the
+    /// password is sent only when the region asks for it (HTTP 401): if the port turns out to
+    /// speak TLS, the password never crossed the network in clear. A 401 to the password
+    /// itself ends the operation; it is never sent again.
     pub async fn get(&mut self, path_and_query: &str) -> Result<HttpResponse, Error> {
+        let probe = self.ltpa.is_none()
+            && !self.password_sent
+            && !self.http.is_secure()
+            && matches!(self.sign_on, SignOn::Basic { .. });
+        if probe {
+            let request = self.request(path_and_query, false)?;
+            self.requests += 1;
+            let response = self.http.send(request).await?;
+            if response.status != StatusCode::UNAUTHORIZED {
+                return self.check(response);
+            }
+        }
+        let with_password = self.ltpa.is_none() && matches!(self.sign_on, SignOn::Basic { .. });
+        let request = self.request(path_and_query, with_password)?;
+        self.password_sent |= with_password;
+        self.requests += 1;
+        let response = self.http.send(request).await?;
+        self.check(response)
+    }
+
+    fn request(
+        &self,
+        path_and_query: &str,
+        with_password: bool,
+    ) -> Result<Request<Full<Bytes>>, Error> {
         let mut request = Request::get(path_and_query)
             .header(HOST, &self.host_header)
             .header(ACCEPT, "application/xml")
@@ -110,12 +142,12 @@ impl Client {
                 request =
                     request.header(COOKIE, format!("{LTPA_COOKIE}={}", token.expose_secret()));
             }
-            (None, SignOn::Basic { user, password }) => {
+            (None, SignOn::Basic { user, password }) if with_password => {
                 request = request.header(AUTHORIZATION, basic(user, password));
             }
-            (None, SignOn::Anonymous) => {}
+            _ => {}
         }
-        let request = request
+        request
             .body(Full::new(Bytes::new()))
             .map_err(|e| Error::InvalidQuery {
                 part: "path",
@@ -125,10 +157,7 @@ impl Client {
                 } else {
                     "not a valid request"
                 },
-            })?;
-        self.requests += 1;
-        let response = self.http.send(request).await?;
-        self.check(response)
+            })
     }
 
     fn check(&mut self, response: HttpResponse) -> Result<HttpResponse, Error> {
@@ -148,6 +177,7 @@ impl Client {
             StatusCode::UNAUTHORIZED => {
                 // A token the region no longer honours is dropped; the password is not resent.
                 let by_token = self.ltpa.take().is_some();
+                let user = user.filter(|_| self.password_sent || by_token);
                 Error::Unauthorized { user, by_token }
             }
             StatusCode::FORBIDDEN => Error::Forbidden { user, detail },

@@ -3,6 +3,8 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
+use crate::StoreType;
+
 /// Everything that can go wrong with a keystore.
 ///
 /// Each variant has a stable message ID ([`Error::id`], range `CICSX01xx`), a one-line
@@ -126,6 +128,57 @@ pub enum Error {
         /// What failed.
         detail: String,
     },
+
+    /// The keystore is a JKS or PEM file, which this program reads but never writes.
+    /// `CICSX0114E`.
+    #[error(
+        "keystore {} is a {store_type} file, which cicsx reads but does not change; convert it with `cicsx keystore import`",
+        .path.display()
+    )]
+    ReadOnly {
+        /// The keystore file.
+        path: PathBuf,
+        /// Its type.
+        store_type: StoreType,
+    },
+
+    /// A private key in a JKS keystore has a pass phrase of its own, different from the
+    /// keystore's (whose integrity check passed). `CICSX0115E`.
+    #[error("the private key \"{alias}\" in keystore{} is protected by a pass phrase other than the keystore's", in_path(.path))]
+    KeyPassphrase {
+        /// The keystore file, when known.
+        path: Option<PathBuf>,
+        /// The key's alias (control characters escaped).
+        alias: String,
+    },
+
+    /// A keystore type name was not recognised. `CICSX0116E`.
+    #[error("\"{given}\" is not a keystore type (use p12, jks or pem)")]
+    UnknownStoreType {
+        /// The name as given (control characters escaped).
+        given: String,
+    },
+
+    /// The data is not a readable JKS or PEM file: truncated, damaged or another format.
+    /// (Damaged PKCS#12 files are [`Error::Unreadable`].) `CICSX0117E`.
+    #[error("keystore{} is not a readable {store_type} file: {detail}", in_path(.path))]
+    Malformed {
+        /// The keystore file, when known.
+        path: Option<PathBuf>,
+        /// The type it was read as.
+        store_type: StoreType,
+        /// What was wrong, in words.
+        detail: String,
+    },
+
+    /// A PEM file holds an encrypted private key, which cannot be read here. `CICSX0118E`.
+    #[error("the PEM data{} holds an encrypted private key ({kind}), which cicsx cannot read", in_path(.path))]
+    EncryptedPemKey {
+        /// The file, when known.
+        path: Option<PathBuf>,
+        /// How it is encrypted, e.g. `ENCRYPTED PRIVATE KEY (PKCS#8)`.
+        kind: &'static str,
+    },
 }
 
 fn in_path(path: &Option<PathBuf>) -> String {
@@ -152,6 +205,11 @@ impl Error {
             Error::InvalidPrivateKey { .. } => "CICSX0111E",
             Error::KeyMismatch { .. } => "CICSX0112E",
             Error::Encode { .. } => "CICSX0113E",
+            Error::ReadOnly { .. } => "CICSX0114E",
+            Error::KeyPassphrase { .. } => "CICSX0115E",
+            Error::UnknownStoreType { .. } => "CICSX0116E",
+            Error::Malformed { .. } => "CICSX0117E",
+            Error::EncryptedPemKey { .. } => "CICSX0118E",
         }
     }
 
@@ -214,6 +272,25 @@ impl Error {
             Error::Encode { .. } => {
                 "The keystore could not be serialised; nothing was written.".into()
             }
+            Error::ReadOnly { store_type, .. } => format!(
+                "cicsx reads {store_type} keystores, for migration and import, but writes only \
+                 PKCS#12. The file was not changed."
+            ),
+            Error::KeyPassphrase { .. } => {
+                "JKS keystores may protect each private key with its own pass phrase. The \
+                 keystore's pass phrase is right, but it does not unlock this key."
+                    .into()
+            }
+            Error::UnknownStoreType { .. } => {
+                "Keystore types are p12 (PKCS#12), jks (Java KeyStore) and pem.".into()
+            }
+            Error::Malformed { store_type, .. } => format!(
+                "The data is not a complete {store_type} file. It may be truncated, damaged, or a \
+                 different kind of file."
+            ),
+            Error::EncryptedPemKey { .. } => {
+                "Private keys in PEM files are read only when they are not encrypted.".into()
+            }
         }
     }
 
@@ -271,6 +348,30 @@ impl Error {
                     .into()
             }
             Error::Encode { .. } => "Report this as a bug, with the ID.".into(),
+            Error::ReadOnly { .. } => {
+                "Import its entries into a PKCS#12 keystore with `cicsx keystore import FILE`, and \
+                 use that keystore instead."
+                    .into()
+            }
+            Error::KeyPassphrase { .. } => {
+                "Give the key the keystore's pass phrase first: keytool -keypasswd -alias ALIAS \
+                 -keystore FILE -storetype JKS (or convert the whole keystore with keytool \
+                 -importkeystore -deststoretype PKCS12)."
+                    .into()
+            }
+            Error::UnknownStoreType { .. } => "Use p12, jks or pem.".into(),
+            Error::Malformed { store_type, .. } => match store_type {
+                StoreType::Jks => "Check the file with: keytool -list -storetype JKS -keystore FILE".into(),
+                _ => "Check the file with: openssl x509 -in FILE -noout -text (certificates) or \
+                      openssl pkey -in FILE -noout (keys)."
+                    .into(),
+            },
+            Error::EncryptedPemKey { .. } => {
+                "Decrypt the key into a file only you can read, then import that: openssl pkey \
+                 -in ENCRYPTED.key -out PLAIN.key (or put key and certificate in a PKCS#12 file \
+                 with openssl pkcs12 -export)."
+                    .into()
+            }
         }
     }
 
@@ -280,6 +381,9 @@ impl Error {
             Error::WrongPassphrase { path, .. }
             | Error::Unreadable { path, .. }
             | Error::UnsupportedAlgorithm { path, .. }
+            | Error::KeyPassphrase { path, .. }
+            | Error::Malformed { path, .. }
+            | Error::EncryptedPemKey { path, .. }
                 if path.is_none() =>
             {
                 *path = Some(file.to_path_buf());
@@ -356,6 +460,26 @@ mod tests {
             },
             Error::Encode {
                 detail: String::new(),
+            },
+            Error::ReadOnly {
+                path: PathBuf::new(),
+                store_type: StoreType::Jks,
+            },
+            Error::KeyPassphrase {
+                path: None,
+                alias: String::new(),
+            },
+            Error::UnknownStoreType {
+                given: String::new(),
+            },
+            Error::Malformed {
+                path: None,
+                store_type: StoreType::Pem,
+                detail: String::new(),
+            },
+            Error::EncryptedPemKey {
+                path: None,
+                kind: "",
             },
         ];
         let mut ids: Vec<&str> = errors.iter().map(Error::id).collect();

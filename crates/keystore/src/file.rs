@@ -6,12 +6,19 @@ use std::path::{Path, PathBuf};
 
 use secrecy::SecretString;
 
-use crate::{Error, Keystore, fs::write_atomic};
+use crate::{DEFAULT_PASSPHRASE, Error, Keystore, StoreType, fs::write_atomic, jks, mac};
 
 /// Permission bits of keystore files (and their lock files): owner read and write only.
 pub const KEYSTORE_MODE: u32 = 0o600;
 
-/// A PKCS#12 keystore file.
+/// How much of a file [`KeystoreFile::store_type`] reads to recognise it.
+const DETECT_LIMIT: u64 = 1 << 20;
+
+/// A keystore file: PKCS#12, which is read and written, or JKS or PEM, which are only read.
+///
+/// Its [`StoreType`] is the one given to [`KeystoreFile::with_type`], else what the file's
+/// content shows, else what its extension says, else PKCS#12. Every method that would write a
+/// JKS or PEM file fails with [`Error::ReadOnly`] and leaves it alone.
 ///
 /// Writers take an exclusive lock on a sidecar file `<name>.lock` next to the keystore (the
 /// keystore itself is replaced by rename, so it cannot carry the lock); readers take a shared
@@ -21,12 +28,51 @@ pub const KEYSTORE_MODE: u32 = 0o600;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeystoreFile {
     path: PathBuf,
+    store_type: Option<StoreType>,
 }
 
 impl KeystoreFile {
-    /// A keystore at `path`. Nothing is read or created yet.
+    /// A keystore at `path`, of the type its content or name shows. Nothing is read or created
+    /// yet.
     pub fn new(path: impl Into<PathBuf>) -> Self {
-        Self { path: path.into() }
+        Self {
+            path: path.into(),
+            store_type: None,
+        }
+    }
+
+    /// A keystore at `path` of the given type, whatever its content or name suggest. JKS and
+    /// PEM files can be loaded but not created or changed; a PEM file needs no pass phrase
+    /// (any given is ignored).
+    pub fn with_type(path: impl Into<PathBuf>, store_type: StoreType) -> Self {
+        Self {
+            path: path.into(),
+            store_type: Some(store_type),
+        }
+    }
+
+    /// The keystore's type: the one given to [`KeystoreFile::with_type`], else the one
+    /// [`StoreType::detect`] finds in the file (if it exists), else the one its extension
+    /// suggests ([`StoreType::from_path`]), else [`StoreType::Pkcs12`].
+    pub fn store_type(&self) -> StoreType {
+        if let Some(t) = self.store_type {
+            return t;
+        }
+        let head = File::open(&self.path).and_then(|f| {
+            use std::io::Read;
+            let mut head = Vec::new();
+            f.take(DETECT_LIMIT).read_to_end(&mut head)?;
+            Ok(head)
+        });
+        self.type_of(head.ok().as_deref())
+    }
+
+    /// The type for a file with these contents (`None`: no file).
+    fn type_of(&self, bytes: Option<&[u8]>) -> StoreType {
+        self.store_type
+            .or_else(|| bytes.and_then(StoreType::detect))
+            .or_else(|| StoreType::from_path(&self.path))
+            .unwrap_or(StoreType::Pkcs12)
     }
 
     /// The keystore's path.
@@ -49,12 +95,54 @@ impl KeystoreFile {
     /// Reads the keystore, under a shared lock when one can be taken.
     ///
     /// # Errors
-    /// [`Error::FileMissing`], [`Error::Io`], and every error of [`Keystore::from_pkcs12`] with
-    /// the path filled in.
+    /// [`Error::FileMissing`], [`Error::Io`], and every error of [`Keystore::from_pkcs12`],
+    /// [`Keystore::from_jks`] or [`Keystore::from_pem`] (by its type) with the path filled in.
     pub fn load(&self, passphrase: &SecretString) -> Result<Keystore, Error> {
         self.require_exists()?;
         let _lock = self.lock_shared();
         self.read(passphrase)
+    }
+
+    /// Changes the pass phrase: takes the exclusive lock, reads the keystore with `old` and
+    /// writes it again, atomically, protected by `new`. If `old` is wrong, or anything fails,
+    /// the file is left exactly as it was.
+    ///
+    /// # Errors
+    /// [`Error::WrongPassphrase`] if `old` does not open it, [`Error::ReadOnly`] for a JKS or
+    /// PEM file, and the errors of [`KeystoreFile::update`].
+    pub fn change_passphrase(&self, old: &SecretString, new: &SecretString) -> Result<(), Error> {
+        self.require_exists()?;
+        let _lock = self.lock_exclusive()?;
+        let keystore = self.read_writable(old)?;
+        self.write(&keystore, new)?;
+        tracing::info!(path = %self.path.display(), "changed keystore pass phrase");
+        Ok(())
+    }
+
+    /// True if the keystore opens with [`DEFAULT_PASSPHRASE`] (`changeit`); show
+    /// [`crate::default_passphrase_warning`] then. False if it does not, if it cannot be read,
+    /// and for PEM files (which have no pass phrase).
+    ///
+    /// Cost: for PKCS#12 only the integrity check (MAC) is computed, about 10,000 hash
+    /// iterations as written by cicsx (well under a millisecond in a release build), and nothing
+    /// is decrypted; a file without a MAC is decoded in full (one key derivation per encrypted
+    /// part). For JKS one SHA-1 over the file. No lock is taken: files are replaced by rename,
+    /// so a complete file is always read.
+    pub fn uses_default_passphrase(&self) -> bool {
+        let Ok(bytes) = fs::read(&self.path) else {
+            return false;
+        };
+        match self.type_of(Some(&bytes)) {
+            StoreType::Pkcs12 => {
+                if crate::asn1::pfx_has_mac(&bytes) {
+                    mac::pfx_mac_verifies(&bytes, DEFAULT_PASSPHRASE)
+                } else {
+                    Keystore::from_pkcs12(&bytes, &SecretString::from(DEFAULT_PASSPHRASE)).is_ok()
+                }
+            }
+            StoreType::Jks => jks::digest_matches(&bytes, DEFAULT_PASSPHRASE),
+            StoreType::Pem => false,
+        }
     }
 
     /// Creates a new, empty keystore file (mode 0600), creating missing parent directories
@@ -62,8 +150,9 @@ impl KeystoreFile {
     ///
     /// # Errors
     /// [`Error::FileExists`] if the file is already there (it is never overwritten),
-    /// [`Error::Io`].
+    /// [`Error::ReadOnly`] if the type given or the extension is JKS or PEM, [`Error::Io`].
     pub fn create(&self, passphrase: &SecretString) -> Result<Keystore, Error> {
+        self.require_writable_new()?;
         self.ensure_parent()?;
         let _lock = self.lock_exclusive()?;
         self.create_locked(passphrase)
@@ -75,6 +164,9 @@ impl KeystoreFile {
     /// # Errors
     /// As [`KeystoreFile::load`] and [`KeystoreFile::create`].
     pub fn load_or_create(&self, passphrase: &SecretString) -> Result<(Keystore, bool), Error> {
+        if !self.exists() {
+            self.require_writable_new()?;
+        }
         self.ensure_parent()?;
         let _lock = self.lock_exclusive()?;
         if self.exists() {
@@ -93,8 +185,8 @@ impl KeystoreFile {
     ///
     /// # Errors
     /// [`Error::FileMissing`] if there is no keystore yet (use
-    /// [`KeystoreFile::load_or_create`] first), the errors of [`KeystoreFile::load`], [`Error::Io`]
-    /// when writing, and whatever `f` returns.
+    /// [`KeystoreFile::load_or_create`] first), [`Error::ReadOnly`] for a JKS or PEM file, the
+    /// errors of [`KeystoreFile::load`], [`Error::Io`] when writing, and whatever `f` returns.
     pub fn update<T>(
         &self,
         passphrase: &SecretString,
@@ -102,7 +194,7 @@ impl KeystoreFile {
     ) -> Result<T, Error> {
         self.require_exists()?;
         let _lock = self.lock_exclusive()?;
-        let mut keystore = self.read(passphrase)?;
+        let mut keystore = self.read_writable(passphrase)?;
         let value = f(&mut keystore)?;
         self.write(&keystore, passphrase)?;
         Ok(value)
@@ -118,17 +210,46 @@ impl KeystoreFile {
         }
     }
 
+    fn read_bytes(&self) -> Result<Vec<u8>, Error> {
+        match fs::read(&self.path) {
+            Ok(b) => Ok(b),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Err(Error::FileMissing {
+                path: self.path.clone(),
+            }),
+            Err(e) => Err(Error::io(&self.path, "read", e)),
+        }
+    }
+
     fn read(&self, passphrase: &SecretString) -> Result<Keystore, Error> {
-        let bytes = match fs::read(&self.path) {
-            Ok(b) => b,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                return Err(Error::FileMissing {
-                    path: self.path.clone(),
-                });
-            }
-            Err(e) => return Err(Error::io(&self.path, "read", e)),
-        };
+        let bytes = self.read_bytes()?;
+        let store_type = self.type_of(Some(&bytes));
+        Keystore::read(&bytes, Some(store_type), passphrase).map_err(|e| e.with_path(&self.path))
+    }
+
+    /// Reads a keystore that is about to be written back: PKCS#12 only.
+    fn read_writable(&self, passphrase: &SecretString) -> Result<Keystore, Error> {
+        let bytes = self.read_bytes()?;
+        let store_type = self.type_of(Some(&bytes));
+        if !store_type.is_writable() {
+            return Err(Error::ReadOnly {
+                path: self.path.clone(),
+                store_type,
+            });
+        }
         Keystore::from_pkcs12(&bytes, passphrase).map_err(|e| e.with_path(&self.path))
+    }
+
+    /// A keystore about to be created must be PKCS#12 by its given type or its name.
+    fn require_writable_new(&self) -> Result<(), Error> {
+        let store_type = self.type_of(None);
+        if store_type.is_writable() {
+            Ok(())
+        } else {
+            Err(Error::ReadOnly {
+                path: self.path.clone(),
+                store_type,
+            })
+        }
     }
 
     fn write(&self, keystore: &Keystore, passphrase: &SecretString) -> Result<(), Error> {
@@ -219,5 +340,17 @@ mod tests {
         let f = KeystoreFile::new("/ws/.cicsx/keystore.p12");
         assert_eq!(f.lock_path(), PathBuf::from("/ws/.cicsx/keystore.p12.lock"));
         assert_eq!(f.path(), Path::new("/ws/.cicsx/keystore.p12"));
+    }
+
+    #[test]
+    fn type_from_name_when_there_is_no_file() {
+        let t = |p: &str| KeystoreFile::new(format!("/nonexistent/{p}")).store_type();
+        assert_eq!(t("a.p12"), StoreType::Pkcs12);
+        assert_eq!(t("a.jks"), StoreType::Jks);
+        assert_eq!(t("a.pem"), StoreType::Pem);
+        assert_eq!(t("keystore"), StoreType::Pkcs12);
+        let f = KeystoreFile::with_type("/nonexistent/a.p12", StoreType::Jks);
+        assert_eq!(f.store_type(), StoreType::Jks);
+        assert_ne!(f, KeystoreFile::new("/nonexistent/a.p12"));
     }
 }

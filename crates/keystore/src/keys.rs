@@ -99,6 +99,49 @@ pub(crate) fn public_key_of(pkcs8: &[u8]) -> Option<Vec<u8>> {
     if let Ok(kp) = Ed25519KeyPair::from_pkcs8_maybe_unchecked(pkcs8) {
         return Some(kp.public_key().as_ref().to_vec());
     }
+    public_key_from_structure(pkcs8)
+}
+
+/// The public key read from the private key's own structure, for keys aws-lc-rs does not load
+/// (RSA outside 2048 to 8192 bits, EC keys on other curves): RSA's modulus and exponent, or the
+/// public point a SEC1 key carries.
+fn public_key_from_structure(pkcs8: &[u8]) -> Option<Vec<u8>> {
+    let (info, _) = asn1::read_tlv(pkcs8)?;
+    if info.tag != TAG_SEQUENCE {
+        return None;
+    }
+    let parts = asn1::read_all(info.content)?;
+    let alg = parts.get(1).filter(|t| t.tag == TAG_SEQUENCE)?;
+    let (oid, _) = asn1::read_tlv(alg.content)?;
+    let inner = parts.get(2).filter(|t| t.tag == TAG_OCTET_STRING)?;
+    let (key, _) = asn1::read_tlv(inner.content)?;
+    if key.tag != TAG_SEQUENCE {
+        return None;
+    }
+    if oid.content == RSA_ENCRYPTION {
+        // RSAPrivateKey { version, modulus, publicExponent, ... } → RSAPublicKey { n, e }.
+        let fields = asn1::read_all(key.content)?;
+        let (n, e) = (fields.get(1)?, fields.get(2)?);
+        if n.tag != TAG_INTEGER || e.tag != TAG_INTEGER {
+            return None;
+        }
+        let body = [
+            asn1::encode(TAG_INTEGER, n.content).as_slice(),
+            asn1::encode(TAG_INTEGER, e.content).as_slice(),
+        ]
+        .concat();
+        return Some(asn1::encode(TAG_SEQUENCE, &body).to_vec());
+    }
+    if oid.content == EC_PUBLIC_KEY {
+        // ECPrivateKey { version, privateKey, [0] parameters, [1] publicKey BIT STRING }.
+        let fields = asn1::read_all(key.content)?;
+        let tagged = fields.iter().find(|t| t.tag == 0xa1)?;
+        let (bits, _) = asn1::read_tlv(tagged.content)?;
+        return match bits.content.split_first() {
+            Some((0, point)) if bits.tag == 0x03 && !point.is_empty() => Some(point.to_vec()),
+            _ => None,
+        };
+    }
     None
 }
 
@@ -133,5 +176,23 @@ mod tests {
             "SEC1 EC private key without curve parameters"
         );
         assert!(public_key_of(&[0x30, 0x00]).is_none());
+        assert!(public_key_from_structure(&[0x30, 0x03, 0x02, 0x01, 0x00]).is_none());
+    }
+
+    #[test]
+    fn public_key_from_structure_matches_aws_lc() {
+        let ec = rcgen::KeyPair::generate().unwrap();
+        let der = ec.serialize_der();
+        assert_eq!(
+            public_key_from_structure(&der),
+            public_key_of(&der),
+            "EC point"
+        );
+        let rsa =
+            rcgen::KeyPair::generate_rsa_for(&rcgen::PKCS_RSA_SHA256, rcgen::RsaKeySize::_2048)
+                .unwrap();
+        let der = rsa.serialize_der();
+        let expected = public_key_of(&der).unwrap();
+        assert_eq!(public_key_from_structure(&der), Some(expected));
     }
 }

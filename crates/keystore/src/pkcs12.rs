@@ -178,7 +178,7 @@ fn find_leaf(bags: &[Bag], local_key_id: Option<&[u8]>, pkcs8: &[u8]) -> Option<
 /// A friendly name is used as it is. Names that repeat (ignoring case) get `#2`, `#3`, ...
 /// appended. Entries without a name are numbered `1`, `2`, ... in order, skipping numbers
 /// already taken, which is what keytool shows for the same file.
-fn assign_aliases(named: Vec<(Option<String>, Entry)>) -> Vec<Entry> {
+pub(crate) fn assign_aliases(named: Vec<(Option<String>, Entry)>) -> Vec<Entry> {
     let mut taken: Vec<String> = Vec::new();
     let mut aliases: Vec<Option<String>> = Vec::with_capacity(named.len());
     for (name, _) in &named {
@@ -217,8 +217,7 @@ fn precheck(der: &[u8]) -> Result<(), Error> {
     let detail = if der.is_empty() {
         "the file is empty"
     } else if der.starts_with(&[0xfe, 0xed, 0xfe, 0xed]) {
-        "it is a Java JKS keystore, which cannot be read yet; convert it with keytool \
-         -importkeystore -deststoretype PKCS12"
+        "it is a Java JKS keystore, not PKCS#12: open it as JKS (store type jks)"
     } else if der.starts_with(&[0xce, 0xce, 0xce, 0xce]) {
         "it is a Java JCEKS keystore; convert it with keytool -importkeystore -deststoretype PKCS12"
     } else if der.trim_ascii_start().starts_with(b"-----BEGIN") {

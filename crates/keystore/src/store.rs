@@ -2,9 +2,10 @@
 
 use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 use secrecy::{ExposeSecret, SecretString};
+use zeroize::Zeroizing;
 
 use crate::error::printable;
-use crate::{Entry, Error, PrivateKeyEntry, TrustedEntry, keys, pkcs12};
+use crate::{Entry, Error, PrivateKeyEntry, StoreType, TrustedEntry, jks, keys, pem, pkcs12};
 
 /// Longest alias accepted by [`Keystore::add_trusted`] and [`Keystore::add_private_key`].
 pub const MAX_ALIAS_CHARS: usize = 255;
@@ -51,12 +52,147 @@ impl Keystore {
         Ok(Self { entries })
     }
 
+    /// Decodes a Java KeyStore (JKS) file, as keytool writes it: private keys with their chains
+    /// and trusted certificates, aliases as stored (keytool lowercases them).
+    ///
+    /// The file's integrity digest is checked first (SHA-1 over the pass phrase, "Mighty
+    /// Aphrodite" and the contents), then each private key is recovered with the same pass
+    /// phrase (keytool's default). JCEKS files are not supported.
+    ///
+    /// # Errors
+    /// [`Error::WrongPassphrase`] if the digest does not match (the same error as for
+    /// PKCS#12), [`Error::KeyPassphrase`] if a key has a pass phrase of its own,
+    /// [`Error::Malformed`] if the file is truncated or damaged, [`Error::UnsupportedAlgorithm`]
+    /// for JCEKS and unknown key protection, [`Error::InvalidCertificate`] and
+    /// [`Error::InvalidPrivateKey`] for contents that do not parse.
+    pub fn from_jks(bytes: &[u8], passphrase: &SecretString) -> Result<Self, Error> {
+        let entries = jks::read(bytes, passphrase.expose_secret())?;
+        Ok(Self { entries })
+    }
+
+    /// Decodes PEM text: certificates (`CERTIFICATE`, also OpenSSL's `TRUSTED CERTIFICATE`)
+    /// and unencrypted private keys (PKCS#8 `PRIVATE KEY`, PKCS#1 `RSA PRIVATE KEY`, SEC1
+    /// `EC PRIVATE KEY`). Text outside the sections, and sections of other kinds, are skipped.
+    /// A single DER certificate is accepted too.
+    ///
+    /// Each key becomes one private-key entry whose chain starts with the certificate holding
+    /// its public key and goes on through that certificate's issuers found in the file (in file
+    /// order where several fit). Every certificate in no key's chain is a trusted entry. Keys
+    /// come first, then trusted certificates, each in file order. Aliases are the leaf's
+    /// subject common name (repeats get `#2`, `#3`, ...; without a CN, numbers `1`, `2`, ...).
+    ///
+    /// # Errors
+    /// [`Error::Malformed`] for PEM that is damaged or holds neither a certificate nor a key,
+    /// [`Error::EncryptedPemKey`] for an encrypted key, [`Error::InvalidCertificate`],
+    /// [`Error::InvalidPrivateKey`] for a key that does not parse or whose certificate is not in
+    /// the file.
+    pub fn from_pem(text: &[u8]) -> Result<Self, Error> {
+        let entries = pem::read(text)?;
+        Ok(Self { entries })
+    }
+
+    /// Decodes a keystore of the given type, or of the type [`StoreType::detect`] finds (PKCS#12
+    /// when it finds none). The pass phrase is not used for PEM.
+    ///
+    /// # Errors
+    /// Those of [`Keystore::from_pkcs12`], [`Keystore::from_jks`] or [`Keystore::from_pem`].
+    pub fn read(
+        bytes: &[u8],
+        store_type: Option<StoreType>,
+        passphrase: &SecretString,
+    ) -> Result<Self, Error> {
+        match store_type.or_else(|| StoreType::detect(bytes)) {
+            Some(StoreType::Jks) => Self::from_jks(bytes, passphrase),
+            Some(StoreType::Pem) => Self::from_pem(bytes),
+            Some(StoreType::Pkcs12) | None => Self::from_pkcs12(bytes, passphrase),
+        }
+    }
+
     /// Encodes the keystore as PKCS#12 (AES-256-CBC, PBKDF2 and MAC with HMAC-SHA256, 10,000
     /// iterations), readable by `openssl pkcs12` and by keytool (the tests check both). Trusted
     /// certificates carry Java's trusted-key-usage attribute, so keytool lists them as
     /// `trustedCertEntry`.
     pub fn to_pkcs12(&self, passphrase: &SecretString) -> Result<Vec<u8>, Error> {
         pkcs12::write(&self.entries, passphrase.expose_secret())
+    }
+
+    /// One entry as a PKCS#12 file of its own (same encryption as [`Keystore::to_pkcs12`]).
+    ///
+    /// # Errors
+    /// [`Error::AliasNotFound`], [`Error::Encode`].
+    pub fn export_pkcs12(&self, alias: &str, passphrase: &SecretString) -> Result<Vec<u8>, Error> {
+        let entry = self.find(alias)?;
+        pkcs12::write(std::slice::from_ref(entry), passphrase.expose_secret())
+    }
+
+    /// One entry as PEM text: its certificates, leaf first, and with `include_key` the private
+    /// key of a private-key entry as unencrypted PKCS#8 (`-----BEGIN PRIVATE KEY-----`) after
+    /// them. A trusted entry has no key, so `include_key` adds nothing to it. The text is
+    /// wiped from memory when dropped.
+    ///
+    /// # Errors
+    /// [`Error::AliasNotFound`].
+    pub fn to_pem(&self, alias: &str, include_key: bool) -> Result<Zeroizing<String>, Error> {
+        Ok(pem::write(self.find(alias)?, include_key))
+    }
+
+    /// Gives an entry a new alias. Changing only the case of an alias is allowed.
+    ///
+    /// # Errors
+    /// [`Error::AliasNotFound`], [`Error::InvalidAlias`], [`Error::AliasExists`] if another
+    /// entry has the new alias.
+    pub fn rename(&mut self, old: &str, new: &str) -> Result<(), Error> {
+        let index = self.position(old)?;
+        validate_alias(new)?;
+        if self
+            .entries
+            .iter()
+            .enumerate()
+            .any(|(i, e)| i != index && same_alias(e.alias(), new))
+        {
+            return Err(Error::AliasExists {
+                alias: new.to_owned(),
+            });
+        }
+        *self.entries[index].alias_mut() = new.to_owned();
+        Ok(())
+    }
+
+    /// Adds every entry of `other` (for example a keystore read with [`Keystore::read`]) and
+    /// returns the aliases added, in order. `alias` renames the entry, and may be given only
+    /// when `other` has exactly one.
+    ///
+    /// Nothing is added unless everything can be: all aliases are checked first.
+    ///
+    /// # Errors
+    /// [`Error::AliasExists`] if an alias is already in use (aliases are compared without
+    /// regard to case), [`Error::InvalidAlias`] if an alias cannot be stored in PKCS#12, or if
+    /// `alias` is given and `other` does not have exactly one entry.
+    pub fn import(&mut self, other: Keystore, alias: Option<&str>) -> Result<Vec<String>, Error> {
+        let mut incoming = other.entries;
+        if let Some(alias) = alias {
+            if incoming.len() != 1 {
+                return Err(Error::InvalidAlias {
+                    alias: printable(alias),
+                    reason: "an alias can be given only when importing exactly one entry",
+                });
+            }
+            for entry in &mut incoming {
+                *entry.alias_mut() = alias.to_owned();
+            }
+        }
+        for (i, entry) in incoming.iter().enumerate() {
+            let a = entry.alias();
+            validate_alias(a)?;
+            if self.contains(a) || incoming[..i].iter().any(|e| same_alias(e.alias(), a)) {
+                return Err(Error::AliasExists {
+                    alias: printable(a),
+                });
+            }
+        }
+        let added = incoming.iter().map(|e| e.alias().to_owned()).collect();
+        self.entries.extend(incoming);
+        Ok(added)
     }
 
     /// All entries, in order.
@@ -167,16 +303,21 @@ impl Keystore {
     /// # Errors
     /// [`Error::AliasNotFound`].
     pub fn remove(&mut self, alias: &str) -> Result<Entry, Error> {
-        match self
-            .entries
+        let index = self.position(alias)?;
+        Ok(self.entries.remove(index))
+    }
+
+    fn position(&self, alias: &str) -> Result<usize, Error> {
+        self.entries
             .iter()
             .position(|e| same_alias(e.alias(), alias))
-        {
-            Some(i) => Ok(self.entries.remove(i)),
-            None => Err(Error::AliasNotFound {
+            .ok_or_else(|| Error::AliasNotFound {
                 alias: printable(alias),
-            }),
-        }
+            })
+    }
+
+    fn find(&self, alias: &str) -> Result<&Entry, Error> {
+        Ok(&self.entries[self.position(alias)?])
     }
 
     fn check_new_alias(&self, alias: &str) -> Result<(), Error> {
@@ -209,7 +350,7 @@ pub fn validate_alias(alias: &str) -> Result<(), Error> {
     })
 }
 
-fn check_certificate(alias: &str, cert: &CertificateDer<'_>) -> Result<(), Error> {
+pub(crate) fn check_certificate(alias: &str, cert: &[u8]) -> Result<(), Error> {
     match x509_parser::parse_x509_certificate(cert) {
         Ok(([], _)) => Ok(()),
         Ok(_) => Err(Error::InvalidCertificate {

@@ -5,7 +5,7 @@ mod common;
 use std::sync::{Arc, Barrier};
 use std::thread;
 
-use cicsx_keystore::{Entry, Error, KeystoreFile};
+use cicsx_keystore::{Entry, Error, KeystoreFile, StoreType};
 use common::{pass, pki};
 
 #[cfg(unix)]
@@ -187,4 +187,167 @@ fn concurrent_readers_see_complete_files() {
     }
     writer.join().unwrap();
     assert_eq!(file.load(&pass("changeit")).unwrap().len(), 4);
+}
+
+#[test]
+fn change_passphrase() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = KeystoreFile::new(dir.path().join("ks.p12"));
+    file.create(&pass("changeit")).unwrap();
+    let p = pki("pw");
+    file.update(&pass("changeit"), |ks| ks.add_trusted("root", p.ca.clone()))
+        .unwrap();
+    assert!(file.uses_default_passphrase());
+
+    // Wrong old pass phrase: an error, and not one byte changes.
+    let before = std::fs::read(file.path()).unwrap();
+    let err = file
+        .change_passphrase(&pass("wrong"), &pass("n3w pass ☺"))
+        .unwrap_err();
+    assert!(matches!(err, Error::WrongPassphrase { path: Some(ref p), .. } if p == file.path()));
+    assert_eq!(std::fs::read(file.path()).unwrap(), before);
+
+    file.change_passphrase(&pass("changeit"), &pass("n3w pass ☺"))
+        .unwrap();
+    assert!(!file.uses_default_passphrase());
+    #[cfg(unix)]
+    assert_eq!(mode(file.path()), 0o600);
+    assert_eq!(file.load(&pass("changeit")).unwrap_err().id(), "CICSX0101E");
+    let ks = file.load(&pass("n3w pass ☺")).unwrap();
+    assert!(matches!(ks.get("root"), Some(Entry::Trusted(t)) if t.certificate == p.ca));
+
+    // And back.
+    file.change_passphrase(&pass("n3w pass ☺"), &pass("changeit"))
+        .unwrap();
+    assert!(file.uses_default_passphrase());
+    assert_eq!(file.load(&pass("changeit")).unwrap().len(), 1);
+
+    // A missing file.
+    let missing = KeystoreFile::new(dir.path().join("none.p12"));
+    assert_eq!(
+        missing
+            .change_passphrase(&pass("changeit"), &pass("x"))
+            .unwrap_err()
+            .id(),
+        "CICSX0107E"
+    );
+    assert!(!missing.uses_default_passphrase());
+}
+
+#[test]
+fn default_passphrase_detection_for_every_type() {
+    let dir = tempfile::tempdir().unwrap();
+    let vectors = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/vectors");
+    // keytool JKS with changeit.
+    assert!(KeystoreFile::new(vectors.join("cicsx-keytool.jks")).uses_default_passphrase());
+    // OpenSSL -nokeys with changeit; pyca files with other pass phrases.
+    assert!(KeystoreFile::new(vectors.join("cicsx-openssl-nokeys.p12")).uses_default_passphrase());
+    assert!(!KeystoreFile::new(vectors.join("name-all-pwd.p12")).uses_default_passphrase());
+    // No MAC at all: decoded in full.
+    assert!(KeystoreFile::new(vectors.join("cicsx-plain-nomac.p12")).uses_default_passphrase());
+    // PEM has no pass phrase.
+    let pem_path = dir.path().join("c.pem");
+    std::fs::write(&pem_path, common::pem("CERTIFICATE", &pki("x").ca)).unwrap();
+    assert!(!KeystoreFile::new(&pem_path).uses_default_passphrase());
+    // Garbage.
+    let junk = dir.path().join("junk.p12");
+    std::fs::write(&junk, b"junk").unwrap();
+    assert!(!KeystoreFile::new(&junk).uses_default_passphrase());
+
+    let text = cicsx_keystore::default_passphrase_warning(std::path::Path::new("/ws/keystore.p12"));
+    assert_eq!(
+        text,
+        "CICSX0150W The keystore /ws/keystore.p12 still has the default pass phrase changeit: \
+         anyone who can read the file can read your keys. Change it with `cicsx keystore passwd`."
+    );
+    assert!(text.starts_with(cicsx_keystore::DEFAULT_PASSPHRASE_WARNING_ID));
+}
+
+#[test]
+fn jks_and_pem_files_are_read_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let jks = dir.path().join("java.jks");
+    let original = common::vector("cicsx-keytool.jks");
+    std::fs::write(&jks, &original).unwrap();
+    let p = pki("ro");
+
+    let file = KeystoreFile::new(&jks);
+    assert_eq!(file.store_type(), StoreType::Jks);
+    assert_eq!(file.load(&pass("changeit")).unwrap().len(), 3);
+    let err = file
+        .update(&pass("changeit"), |ks| ks.add_trusted("x", p.ca.clone()))
+        .unwrap_err();
+    assert_eq!(err.id(), "CICSX0114E");
+    assert!(err.to_string().contains("cicsx keystore import"), "{err}");
+    assert_eq!(
+        file.change_passphrase(&pass("changeit"), &pass("x"))
+            .unwrap_err()
+            .id(),
+        "CICSX0114E"
+    );
+    assert_eq!(file.load_or_create(&pass("changeit")).unwrap().0.len(), 3);
+    assert_eq!(
+        file.create(&pass("changeit")).unwrap_err().id(),
+        "CICSX0114E"
+    );
+    assert_eq!(std::fs::read(&jks).unwrap(), original);
+
+    // Detected from content whatever the name; the explicit type wins over both.
+    let renamed = dir.path().join("java.p12");
+    std::fs::copy(&jks, &renamed).unwrap();
+    assert_eq!(KeystoreFile::new(&renamed).store_type(), StoreType::Jks);
+    assert_eq!(
+        KeystoreFile::new(&renamed)
+            .load(&pass("changeit"))
+            .unwrap()
+            .len(),
+        3
+    );
+    let forced = KeystoreFile::with_type(&renamed, StoreType::Pkcs12);
+    assert_eq!(forced.store_type(), StoreType::Pkcs12);
+    assert_eq!(
+        forced.load(&pass("changeit")).unwrap_err().id(),
+        "CICSX0102E"
+    );
+    let err = forced.update(&pass("changeit"), |_| Ok(())).unwrap_err();
+    assert_eq!(err.id(), "CICSX0102E");
+    assert_eq!(std::fs::read(&renamed).unwrap(), original);
+
+    // PEM: any pass phrase, never written.
+    let pem_path = dir.path().join("bundle.crt");
+    let text = common::pem("CERTIFICATE", &p.ca);
+    std::fs::write(&pem_path, &text).unwrap();
+    let file = KeystoreFile::new(&pem_path);
+    assert_eq!(file.store_type(), StoreType::Pem);
+    assert_eq!(file.load(&pass("")).unwrap().len(), 1);
+    let err = file.update(&pass(""), |_| Ok(())).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::ReadOnly {
+                store_type: StoreType::Pem,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(std::fs::read_to_string(&pem_path).unwrap(), text);
+
+    // New files named .jks / .pem, or given those types, are not created.
+    for f in [
+        KeystoreFile::new(dir.path().join("new.jks")),
+        KeystoreFile::new(dir.path().join("new.pem")),
+        KeystoreFile::with_type(dir.path().join("new.p12"), StoreType::Jks),
+    ] {
+        assert_eq!(f.create(&pass("changeit")).unwrap_err().id(), "CICSX0114E");
+        assert_eq!(
+            f.load_or_create(&pass("changeit")).unwrap_err().id(),
+            "CICSX0114E"
+        );
+        assert!(!f.exists());
+    }
+    // An explicit PKCS#12 type makes any name writable.
+    let f = KeystoreFile::with_type(dir.path().join("odd.pem"), StoreType::Pkcs12);
+    f.create(&pass("changeit")).unwrap();
+    assert_eq!(f.load(&pass("changeit")).unwrap().len(), 0);
 }

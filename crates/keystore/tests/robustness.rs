@@ -1,10 +1,10 @@
 //! Damaged and hostile input never panics and never reads as a wrong pass phrase when it is
-//! plainly not a keystore.
+//! plainly not a keystore: PKCS#12, JKS and PEM readers alike.
 
 mod common;
 
-use cicsx_keystore::{Error, Keystore};
-use common::{pass, vector};
+use cicsx_keystore::{Error, Keystore, StoreType};
+use common::{pass, pem, vector};
 use proptest::prelude::*;
 
 #[test]
@@ -38,8 +38,102 @@ fn trailing_garbage_is_not_accepted_silently() {
     }
 }
 
+#[test]
+fn every_prefix_of_a_jks_file_is_an_error() {
+    let data = vector("cicsx-keytool.jks");
+    assert!(Keystore::from_jks(&data, &pass("changeit")).is_ok());
+    for len in 0..data.len() {
+        let err = Keystore::from_jks(&data[..len], &pass("changeit")).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::Malformed {
+                    store_type: StoreType::Jks,
+                    ..
+                }
+            ),
+            "cut at {len}: {err:?}"
+        );
+    }
+}
+
+#[test]
+fn every_prefix_of_a_pem_file_is_an_entry_or_an_error() {
+    let p = common::pki("prefix");
+    let text = pem("CERTIFICATE", &p.leaf) + &pem("PRIVATE KEY", p.leaf_key.secret_pkcs8_der());
+    for len in 0..text.len() {
+        // Cut inside the key: the certificate alone is a trusted entry, or an error; never a
+        // panic, never a key entry from half a key.
+        let prefix = &text[..len];
+        if let Ok(ks) = Keystore::from_pem(prefix.as_bytes()) {
+            let complete = prefix.contains("-----END PRIVATE KEY-----");
+            assert_eq!(
+                ks.private_keys().count(),
+                usize::from(complete),
+                "cut at {len}"
+            );
+        }
+    }
+    assert_eq!(
+        Keystore::from_pem(text.as_bytes())
+            .unwrap()
+            .private_keys()
+            .count(),
+        1
+    );
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 512, .. ProptestConfig::default() })]
+
+    #[test]
+    fn random_bytes_never_panic_any_reader(data in proptest::collection::vec(any::<u8>(), 0..512)) {
+        let _ = Keystore::from_jks(&data, &pass("changeit"));
+        let _ = Keystore::from_pem(&data);
+        let _ = Keystore::read(&data, None, &pass("changeit"));
+        let _ = StoreType::detect(&data);
+    }
+
+    #[test]
+    fn jks_like_bytes_never_panic(body in proptest::collection::vec(any::<u8>(), 0..400)) {
+        let mut data = vec![0xfe, 0xed, 0xfe, 0xed, 0, 0, 0, 2];
+        data.extend_from_slice(&body);
+        let _ = Keystore::from_jks(&data, &pass("changeit"));
+    }
+
+    #[test]
+    fn flipped_bytes_in_jks_never_panic(
+        edits in proptest::collection::vec((0usize..3364, any::<u8>()), 1..4),
+    ) {
+        let mut data = vector("cicsx-keytool.jks");
+        for (index, value) in edits {
+            let i = index % data.len();
+            data[i] = value;
+        }
+        // Nearly always a digest failure; never a panic.
+        let _ = Keystore::from_jks(&data, &pass("changeit"));
+    }
+
+    #[test]
+    fn pem_like_text_never_panics(
+        lines in proptest::collection::vec(
+            prop_oneof![
+                Just("-----BEGIN CERTIFICATE-----".to_owned()),
+                Just("-----END CERTIFICATE-----".to_owned()),
+                Just("-----BEGIN PRIVATE KEY-----".to_owned()),
+                Just("-----END PRIVATE KEY-----".to_owned()),
+                Just("-----BEGIN EC PRIVATE KEY-----".to_owned()),
+                Just("-----END EC PRIVATE KEY-----".to_owned()),
+                Just("Proc-Type: 4,ENCRYPTED".to_owned()),
+                "[A-Za-z0-9+/=]{0,80}",
+                "[ -~]{0,40}",
+            ],
+            0..24,
+        ),
+    ) {
+        let _ = Keystore::from_pem(lines.join("\n").as_bytes());
+        let _ = Keystore::from_pem(lines.join("\r\n").as_bytes());
+    }
 
     #[test]
     fn random_bytes_never_panic(data in proptest::collection::vec(any::<u8>(), 0..512)) {

@@ -67,33 +67,40 @@ fn names_and_chains() {
     check("name-2-3-pwd.p12", "password", &two_three);
     check("name-2-3-no-pwd.p12", "", &two_three);
 
-    check(
-        "name-1-pwd.p12",
-        "password",
-        &[
-            ("name", "key", 1, Some(CRYPTOGRAPHY_CA)),
-            ("1", "trusted", 1, None),
-            ("2", "trusted", 1, None),
-        ],
-    );
-    check(
-        "name-2-pwd.p12",
-        "password",
-        &[
-            ("1", "key", 1, None),
-            ("name2", "trusted", 1, None),
-            ("2", "trusted", 1, None),
-        ],
-    );
-    check(
-        "name-3-pwd.p12",
-        "password",
-        &[
-            ("1", "key", 1, None),
-            ("2", "trusted", 1, None),
-            ("name3", "trusted", 1, None),
-        ],
-    );
+    // The same files with an absent (NULL) password read the same.
+    for (file, passphrase) in [("name-1-pwd.p12", "password"), ("name-1-no-pwd.p12", "")] {
+        check(
+            file,
+            passphrase,
+            &[
+                ("name", "key", 1, Some(CRYPTOGRAPHY_CA)),
+                ("1", "trusted", 1, Some(WWW_CRYPTOGRAPHY_IO)),
+                ("2", "trusted", 1, Some(LETS_ENCRYPT_X3)),
+            ],
+        );
+    }
+    for (file, passphrase) in [("name-2-pwd.p12", "password"), ("name-2-no-pwd.p12", "")] {
+        check(
+            file,
+            passphrase,
+            &[
+                ("1", "key", 1, Some(CRYPTOGRAPHY_CA)),
+                ("name2", "trusted", 1, Some(WWW_CRYPTOGRAPHY_IO)),
+                ("2", "trusted", 1, Some(LETS_ENCRYPT_X3)),
+            ],
+        );
+    }
+    for (file, passphrase) in [("name-3-pwd.p12", "password"), ("name-3-no-pwd.p12", "")] {
+        check(
+            file,
+            passphrase,
+            &[
+                ("1", "key", 1, Some(CRYPTOGRAPHY_CA)),
+                ("2", "trusted", 1, Some(WWW_CRYPTOGRAPHY_IO)),
+                ("name3", "trusted", 1, Some(LETS_ENCRYPT_X3)),
+            ],
+        );
+    }
 
     // No names at all: keytool shows the key as "1", as cicsx does.
     let none = [
@@ -121,12 +128,17 @@ fn non_ascii_friendly_names_are_kept() {
         ["☺", "ä", "ç"]
     );
 
-    let ks =
-        Keystore::from_pkcs12(&vector("no-cert-name-unicode-pwd.p12"), &pass("password")).unwrap();
-    assert_eq!(
-        ks.entries().iter().map(Entry::alias).collect::<Vec<_>>(),
-        ["☹", "ï"]
-    );
+    for (file, passphrase) in [
+        ("no-cert-name-unicode-pwd.p12", "password"),
+        ("no-cert-name-unicode-no-pwd.p12", ""),
+    ] {
+        let ks = Keystore::from_pkcs12(&vector(file), &pass(passphrase)).unwrap();
+        assert_eq!(
+            ks.entries().iter().map(Entry::alias).collect::<Vec<_>>(),
+            ["☹", "ï"],
+            "{file}"
+        );
+    }
 }
 
 #[test]
@@ -146,6 +158,32 @@ fn certificate_only_files_become_trusted_entries() {
         "",
         &[("name2", "trusted", 1, None), ("name3", "trusted", 1, None)],
     );
+    for (file, passphrase) in [
+        ("no-cert-name-2-pwd.p12", "password"),
+        ("no-cert-name-2-no-pwd.p12", ""),
+    ] {
+        check(
+            file,
+            passphrase,
+            &[
+                ("name2", "trusted", 1, Some(WWW_CRYPTOGRAPHY_IO)),
+                ("1", "trusted", 1, Some(LETS_ENCRYPT_X3)),
+            ],
+        );
+    }
+    for (file, passphrase) in [
+        ("no-cert-name-3-pwd.p12", "password"),
+        ("no-cert-name-3-no-pwd.p12", ""),
+    ] {
+        check(
+            file,
+            passphrase,
+            &[
+                ("1", "trusted", 1, Some(WWW_CRYPTOGRAPHY_IO)),
+                ("name3", "trusted", 1, Some(LETS_ENCRYPT_X3)),
+            ],
+        );
+    }
     check(
         "no-cert-no-name-pwd.p12",
         "password",

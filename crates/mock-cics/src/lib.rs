@@ -263,6 +263,9 @@ pub struct Stats {
     pub tls_failures: u64,
     /// Connections to a TLS port closed without a reply because the client did not speak TLS.
     pub not_tls_closed: u64,
+    /// Of those, connections whose dropped bytes held an `Authorization` header: a password
+    /// sent in clear to a TLS port.
+    pub cleartext_credentials: u64,
     /// TLS ClientHellos answered with `400 Bad Request` on a plain port.
     pub tls_on_plain: u64,
     /// ServerHellos sent in MEDIUM mode (the client offered a medium-strength suite).
@@ -271,6 +274,8 @@ pub struct Stats {
     pub http_requests: u64,
     /// `401 Unauthorized` responses sent.
     pub unauthorized: u64,
+    /// Requests that carried an `Authorization` header (a password crossed the wire).
+    pub authorization_headers: u64,
     /// Requests signed on with basic authentication (user and password).
     pub basic_signons: u64,
     /// Requests signed on with an LTPA cookie.

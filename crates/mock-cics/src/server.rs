@@ -167,10 +167,12 @@ struct Counters {
     tls_handshakes: AtomicU64,
     tls_failures: AtomicU64,
     not_tls_closed: AtomicU64,
+    cleartext_credentials: AtomicU64,
     tls_on_plain: AtomicU64,
     medium_server_hellos: AtomicU64,
     http_requests: AtomicU64,
     unauthorized: AtomicU64,
+    authorization_headers: AtomicU64,
     basic_signons: AtomicU64,
     ltpa_requests: AtomicU64,
     client_cert_requests: AtomicU64,
@@ -188,10 +190,12 @@ impl Counters {
             tls_handshakes: get(&self.tls_handshakes),
             tls_failures: get(&self.tls_failures),
             not_tls_closed: get(&self.not_tls_closed),
+            cleartext_credentials: get(&self.cleartext_credentials),
             tls_on_plain: get(&self.tls_on_plain),
             medium_server_hellos: get(&self.medium_server_hellos),
             http_requests: get(&self.http_requests),
             unauthorized: get(&self.unauthorized),
+            authorization_headers: get(&self.authorization_headers),
             basic_signons: get(&self.basic_signons),
             ltpa_requests: get(&self.ltpa_requests),
             client_cert_requests: get(&self.client_cert_requests),
@@ -290,7 +294,14 @@ async fn handle_connection(stream: TcpStream, shared: Arc<Shared>) {
         _ if first != 0x16 => {
             // A real CICS TLS port says nothing to a client that does not speak TLS.
             bump(&shared.counters.not_tls_closed);
-            close_quietly(stream).await;
+            let seen = drain_and_close(stream).await;
+            if seen
+                .to_ascii_lowercase()
+                .windows(14)
+                .any(|w| w == b"authorization:")
+            {
+                bump(&shared.counters.cleartext_credentials);
+            }
         }
         Mode::Medium => medium(stream, &shared).await,
         Mode::Strong | Mode::ClientAuth => {
@@ -331,19 +342,25 @@ fn common_name(cert: &CertificateDer<'_>) -> Option<String> {
 
 /// Sends FIN, then reads and discards what the client still sends (bounded), so the client
 /// sees an orderly end of stream rather than a connection reset.
-async fn close_quietly<S: AsyncRead + AsyncWrite + Unpin>(mut stream: S) {
+async fn close_quietly<S: AsyncRead + AsyncWrite + Unpin>(stream: S) {
+    drain_and_close(stream).await;
+}
+
+/// Closes without a reply, and returns what the client sent (up to the drain limit).
+async fn drain_and_close<S: AsyncRead + AsyncWrite + Unpin>(mut stream: S) -> Vec<u8> {
     let _ = stream.shutdown().await;
+    let mut seen = Vec::new();
     let drain = async {
         let mut buf = [0u8; 4096];
-        let mut total = 0;
         while let Ok(n @ 1..) = stream.read(&mut buf).await {
-            total += n;
-            if total > DRAIN_LIMIT {
+            seen.extend_from_slice(&buf[..n]);
+            if seen.len() > DRAIN_LIMIT {
                 break;
             }
         }
     };
     let _ = timeout(DRAIN_TIMEOUT, drain).await;
+    seen
 }
 
 /// A TLS ClientHello on a plain HTTP port. CICS logs DFHWB0114 ("A non-HTTP request has been
@@ -460,6 +477,9 @@ enum SignOn {
 
 fn respond(req: &Request<Incoming>, shared: &Shared, info: &ConnInfo) -> Response<Full<Bytes>> {
     bump(&shared.counters.http_requests);
+    if req.headers().contains_key(header::AUTHORIZATION) {
+        bump(&shared.counters.authorization_headers);
+    }
     let sign_on = if info.cert_user.is_some() {
         Some(SignOn::Certificate)
     } else if has_valid_ltpa(req, shared) {

@@ -45,6 +45,39 @@ pub enum Error {
         /// The text given (escaped, shortened).
         input: String,
     },
+
+    /// The operating system's trusted certificates could not be read at all. `CICSX0210E`.
+    #[error("cannot read the operating system's trusted certificates: {detail}")]
+    OsRoots {
+        /// What went wrong (files tried, OS errors).
+        detail: String,
+    },
+
+    /// The location given for the central truststore is not a path or an `https://` URL.
+    /// `CICSX0211E`.
+    #[error("\"{location}\" cannot be the central truststore: {reason}")]
+    CentralLocation {
+        /// The location given (escaped, shortened).
+        location: String,
+        /// Why it is refused.
+        reason: String,
+    },
+
+    /// The central truststore could not be read now, and there is no usable copy from an
+    /// earlier start. `CICSX0212E`.
+    #[error("the central truststore {location} {reason}, and {}", match cache {
+        Some(problem) => format!("the cached copy cannot be used either: {problem}"),
+        None => "there is no cached copy of it".to_owned(),
+    })]
+    CentralUnavailable {
+        /// The central truststore's path or URL.
+        location: String,
+        /// What happened when it was read now ("cannot be read (...)", "is not a truststore
+        /// (...)").
+        reason: String,
+        /// Why the cached copy could not be used, if there is one.
+        cache: Option<String>,
+    },
 }
 
 impl Error {
@@ -71,6 +104,9 @@ impl Error {
             Error::InvalidCertificate { .. } => "CICSX0207E",
             Error::Pem { .. } => "CICSX0208E",
             Error::InvalidFingerprint { .. } => "CICSX0209E",
+            Error::OsRoots { .. } => "CICSX0210E",
+            Error::CentralLocation { .. } => "CICSX0211E",
+            Error::CentralUnavailable { .. } => "CICSX0212E",
         }
     }
 
@@ -118,6 +154,22 @@ impl Error {
             Error::InvalidFingerprint { .. } => {
                 "A SHA-256 fingerprint is 32 bytes written as 64 hex digits.".into()
             }
+            Error::OsRoots { .. } => {
+                "Using the operating system's trusted certificates is turned on, but none could \
+                 be read: the system's certificate store is missing, empty or unreadable."
+                    .into()
+            }
+            Error::CentralLocation { .. } => {
+                "The central truststore decides which servers are trusted, so it is read only \
+                 from a file or over https://, where the server is authenticated."
+                    .into()
+            }
+            Error::CentralUnavailable { .. } => {
+                "The central truststore is read at every start and a copy is kept for when it \
+                 cannot be reached; this time neither the truststore nor a good copy was there, \
+                 so its certificates are not trusted."
+                    .into()
+            }
         }
     }
 
@@ -158,6 +210,19 @@ impl Error {
                 "Copy the fingerprint again, e.g. from openssl x509 -noout -fingerprint -sha256."
                     .into()
             }
+            Error::OsRoots { .. } => {
+                "Install the system's CA certificates (on Debian: apt-get install \
+                 ca-certificates), point SSL_CERT_FILE at a PEM bundle, or turn off the use of \
+                 the operating system's certificates in the preferences."
+                    .into()
+            }
+            Error::CentralLocation { .. } => {
+                "Give a file path or an https:// URL in the preferences (cicsx prefs).".into()
+            }
+            Error::CentralUnavailable { location, .. } => format!(
+                "Check that {location} can be reached from this computer and holds a PEM bundle, \
+                 PKCS#12 or JKS truststore; ask its administrator if it moved."
+            ),
         }
     }
 }

@@ -35,14 +35,22 @@
 //! ```
 #![warn(missing_docs)]
 
+mod central;
 mod error;
+mod expiry;
 mod fingerprint;
 mod info;
 mod pin;
 mod store;
+mod validate;
 mod verifier;
 
+pub use central::{CENTRAL_STALE_ID, CentralResolution, CentralTruststore};
 pub use error::Error;
+pub use expiry::{
+    EXPIRED_ID, EXPIRES_SOON_ID, ExpiryKind, ExpiryWarning, client_expiry_warnings,
+    expiry_warnings,
+};
 pub use fingerprint::Fingerprint;
 pub use info::CertificateInfo;
 pub use pin::{parse_pin_alias, pin_alias};

@@ -1,18 +1,21 @@
 //! Trust anchors and pins, each remembering where it came from.
 
+use std::collections::HashSet;
 use std::fmt;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use cicsx_keystore::Keystore;
-use rustls::RootCertStore;
-use rustls::client::WebPkiServerVerifier;
 use rustls::crypto::CryptoProvider;
-use rustls_pki_types::CertificateDer;
 use rustls_pki_types::pem::PemObject;
+use rustls_pki_types::{CertificateDer, ServerName, UnixTime};
 
 use crate::pin::normalize_host;
-use crate::{CertificateInfo, Error, TrustVerifier, Verification, parse_pin_alias};
+use crate::validate::{Engine, Pins};
+use crate::{
+    CentralResolution, CentralTruststore, CertificateInfo, Error, Fingerprint, Rejection,
+    TrustOutcome, TrustVerifier, Verification, parse_pin_alias,
+};
 
 /// Where a trust anchor or pin came from, for listings and messages.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -26,6 +29,11 @@ pub enum AnchorSource {
     Pem(PathBuf),
     /// Built in or supplied by the program, named.
     Builtin(String),
+    /// The central truststore: a read-only file or `https://` URL shared by an organisation
+    /// (see [`CentralTruststore`]).
+    Central(String),
+    /// The operating system's trusted roots ([`TrustStore::add_os_roots`]).
+    System,
 }
 
 impl fmt::Display for AnchorSource {
@@ -35,6 +43,8 @@ impl fmt::Display for AnchorSource {
             AnchorSource::Truststore(p) => write!(f, "truststore {}", p.display()),
             AnchorSource::Pem(p) => write!(f, "PEM file {}", p.display()),
             AnchorSource::Builtin(name) => write!(f, "{name}"),
+            AnchorSource::Central(location) => write!(f, "central truststore {location}"),
+            AnchorSource::System => f.write_str("operating system"),
         }
     }
 }
@@ -81,12 +91,20 @@ pub struct Expiring {
 /// certificates trusted exactly) and pins (certificates accepted on first use for one
 /// `host:port`).
 ///
-/// Sans-IO: it is filled from keystores and PEM text the caller has read; [`TrustStore::verifier`]
-/// makes the rustls verifier for one connection.
+/// Sans-IO: it is filled from keystores, truststores and PEM text the caller has read (and, by
+/// [`TrustStore::add_os_roots`], from the operating system's store); [`TrustStore::validate`]
+/// decides about a chain and [`TrustStore::verifier`] makes the rustls verifier for one
+/// connection. The anchors are prepared for validation once, on first use, and shared by every
+/// verifier made until the anchors change.
 #[derive(Debug, Clone, Default)]
 pub struct TrustStore {
     anchors: Vec<Anchor>,
+    anchor_index: HashSet<Fingerprint>,
     pins: Vec<Pin>,
+    /// Sources of the keystores given to `add_store`, in order (for naming where client
+    /// certificates come from in expiry warnings).
+    keystores: Vec<AnchorSource>,
+    engine: OnceLock<Arc<Engine>>,
 }
 
 impl TrustStore {
@@ -99,33 +117,116 @@ impl TrustStore {
     /// ([`parse_pin_alias`]) become pins, the others anchors. Private key entries are ignored.
     pub fn from_keystore(ks: &Keystore, source: AnchorSource) -> Self {
         let mut store = Self::new();
-        store.add_keystore(ks, source);
+        store.add_store(ks, source);
         store
     }
 
-    /// Adds a keystore's trusted entries, as [`TrustStore::from_keystore`] does; for using a
-    /// keystore and a truststore together.
+    /// Adds a keystore's trusted entries, as [`TrustStore::add_store`] does.
     pub fn add_keystore(&mut self, ks: &Keystore, source: AnchorSource) {
-        for entry in ks.trusted() {
+        self.add_store(ks, source);
+    }
+
+    /// Adds the trusted-certificate entries of a keystore or truststore (PKCS#12, JKS or PEM,
+    /// as read by `cicsx_keystore::Keystore`): an entry whose alias is a pin alias
+    /// ([`parse_pin_alias`]) becomes a pin for that host and port, any other an anchor.
+    ///
+    /// Only trusted entries count, as in Java: the CA certificates in the chain of a private key
+    /// entry are *not* trusted by being there (a client certificate's chain says nothing about
+    /// which servers to trust). Returns how many anchors and pins were added (an anchor already
+    /// present is not added again).
+    pub fn add_store(&mut self, store: &Keystore, source: AnchorSource) -> usize {
+        let mut added = 0;
+        for entry in store.trusted() {
             match parse_pin_alias(&entry.alias) {
-                Some((host, port)) => self.pins.push(Pin {
-                    host,
-                    port,
-                    certificate: entry.certificate.clone(),
-                    source: source.clone(),
-                }),
-                None => self.push_anchor(
-                    entry.certificate.clone(),
-                    source.clone(),
-                    Some(entry.alias.clone()),
-                ),
+                Some((host, port)) => {
+                    self.pins.push(Pin {
+                        host,
+                        port,
+                        certificate: entry.certificate.clone(),
+                        source: source.clone(),
+                    });
+                    added += 1;
+                }
+                None => {
+                    if self.push_anchor(
+                        entry.certificate.clone(),
+                        source.clone(),
+                        Some(entry.alias.clone()),
+                    ) {
+                        added += 1;
+                    }
+                }
             }
         }
+        if matches!(source, AnchorSource::Keystore(_)) {
+            self.keystores.push(source);
+        }
+        added
     }
 
     /// Adds one anchor. A certificate already present is not added twice.
     pub fn add_anchor(&mut self, cert: CertificateDer<'static>, source: AnchorSource) {
         self.push_anchor(cert, source, None);
+    }
+
+    /// Adds anchors from one source; returns how many were new.
+    pub fn add_anchors(
+        &mut self,
+        certs: impl IntoIterator<Item = CertificateDer<'static>>,
+        source: AnchorSource,
+    ) -> usize {
+        let mut added = 0;
+        for cert in certs {
+            if self.push_anchor(cert, source.clone(), None) {
+                added += 1;
+            }
+        }
+        added
+    }
+
+    /// Adds the operating system's trusted root certificates as anchors with source
+    /// [`AnchorSource::System`], through `rustls-native-certs`: on Linux the files named by
+    /// `SSL_CERT_FILE` / `SSL_CERT_DIR` if set, else the distribution's bundle (e.g.
+    /// `/etc/ssl/certs/ca-certificates.crt`); on Windows and macOS the system store. Returns how
+    /// many were new.
+    ///
+    /// Certificates that could be read are used even if others could not (those problems are
+    /// logged as warnings).
+    ///
+    /// # Errors
+    /// [`Error::OsRoots`] if no certificate at all could be read.
+    pub fn add_os_roots(&mut self) -> Result<usize, Error> {
+        self.add_native_certs(rustls_native_certs::load_native_certs())
+    }
+
+    pub(crate) fn add_native_certs(
+        &mut self,
+        result: rustls_native_certs::CertificateResult,
+    ) -> Result<usize, Error> {
+        let problems: Vec<String> = result.errors.iter().map(ToString::to_string).collect();
+        if result.certs.is_empty() {
+            return Err(Error::OsRoots {
+                detail: if problems.is_empty() {
+                    "no certificates found".into()
+                } else {
+                    problems.join("; ")
+                },
+            });
+        }
+        for problem in &problems {
+            tracing::warn!(%problem, "some of the operating system's certificates could not be read");
+        }
+        Ok(self.add_anchors(result.certs, AnchorSource::System))
+    }
+
+    /// Adds the anchors of a resolved central truststore, with source
+    /// [`AnchorSource::Central`]; returns how many were new.
+    pub fn add_central(
+        &mut self,
+        central: &CentralTruststore,
+        resolution: &CentralResolution,
+    ) -> usize {
+        self.add_anchors(resolution.anchors.iter().cloned(), central.source())
     }
 
     /// Adds a pin for `host:port` (as when the user accepts a certificate for this session
@@ -152,35 +253,30 @@ impl TrustStore {
     /// [`Error::Pem`] if the PEM text is malformed, [`Error::InvalidCertificate`] if a
     /// certificate in it does not parse; nothing is added then.
     pub fn add_pem_bundle(&mut self, pem: &[u8], source: AnchorSource) -> Result<usize, Error> {
-        let mut certs = Vec::new();
-        for item in CertificateDer::pem_slice_iter(pem) {
-            let cert = item.map_err(|e| Error::Pem {
-                detail: e.to_string(),
-            })?;
-            CertificateInfo::from_der(&cert)?;
-            certs.push(cert);
-        }
+        let certs = parse_pem_certificates(pem)?;
         let n = certs.len();
-        for cert in certs {
-            self.push_anchor(cert, source.clone(), None);
-        }
+        self.add_anchors(certs, source);
         Ok(n)
     }
 
+    /// Adds an anchor unless present; true if added.
     fn push_anchor(
         &mut self,
         cert: CertificateDer<'static>,
         source: AnchorSource,
         alias: Option<String>,
-    ) {
-        if self.anchors.iter().any(|a| a.certificate == cert) {
-            return;
+    ) -> bool {
+        if !self.anchor_index.insert(Fingerprint::of(&cert)) {
+            return false;
         }
         self.anchors.push(Anchor {
             certificate: cert,
             source,
             alias,
         });
+        // The prepared anchors are out of date.
+        self.engine = OnceLock::new();
+        true
     }
 
     /// The anchors.
@@ -193,6 +289,12 @@ impl TrustStore {
         &self.pins
     }
 
+    /// The source of the first keystore added with an [`AnchorSource::Keystore`] source (the
+    /// user's keystore, which holds the client certificates).
+    pub(crate) fn keystore_source(&self) -> Option<&AnchorSource> {
+        self.keystores.first()
+    }
+
     /// The certificate accepted before for `host:port`, if any (the first, if several).
     pub fn pin_for(&self, host: &str, port: u16) -> Option<&CertificateDer<'static>> {
         let host = normalize_host(host);
@@ -203,7 +305,9 @@ impl TrustStore {
     }
 
     /// Anchors and pins whose validity ends within `days` days of `now_unix` (seconds since the
-    /// epoch), or has already ended; for warnings at start-up.
+    /// epoch), or has already ended; for warnings at start-up. See also
+    /// [`expiry_warnings`](crate::expiry_warnings), which adds client certificates and message
+    /// IDs.
     pub fn expiring_within(&self, days: u32, now_unix: i64) -> Vec<Expiring> {
         let limit = now_unix.saturating_add(i64::from(days) * 86_400);
         let anchors = self
@@ -224,6 +328,72 @@ impl TrustStore {
             .collect()
     }
 
+    /// Validates a server's certificate chain against the anchors: `leaf` with the
+    /// `intermediates` the server sent, for `server_name`, at `now`. Pins are not consulted
+    /// (see [`TrustStore::validate_with_pins`]).
+    ///
+    /// rustls-webpki decides (with the aws-lc-rs algorithms rustls uses), so a chain is never
+    /// accepted that rustls-webpki would refuse, with one exception that only widens what the
+    /// *user* trusts: a server certificate that is itself exactly an anchor (keytool
+    /// `-importcert` of the server's own certificate) is accepted when webpki finds no path for
+    /// it, provided it is within its validity period, allows server authentication and names
+    /// `server_name`. Revocation (CRLs, OCSP) is not checked.
+    ///
+    /// Returns [`TrustOutcome::Anchored`], or the [`Rejection`].
+    pub fn validate(
+        &self,
+        leaf: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        now: UnixTime,
+    ) -> Result<TrustOutcome, Rejection> {
+        self.engine()
+            .check(&Pins::none(), leaf, intermediates, server_name, now)
+            .map_err(|refusal| refusal.rejection)
+    }
+
+    /// As [`TrustStore::validate`], for a connection to `server_name` on `port`, with the pins
+    /// for that host and port: if there are any, the leaf must be one of them
+    /// ([`TrustOutcome::Pinned`]) and anything else is [`Rejection::Changed`], whatever the
+    /// anchors say. These are the rules of [`TrustStore::verifier`] with verification on.
+    pub fn validate_with_pins(
+        &self,
+        port: u16,
+        leaf: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        now: UnixTime,
+    ) -> Result<TrustOutcome, Rejection> {
+        let host = normalize_host(&server_name.to_str());
+        let pins = Pins {
+            host: &host,
+            port,
+            certs: self.pins_for(&host, port),
+        };
+        self.engine()
+            .check(&pins, leaf, intermediates, server_name, now)
+            .map_err(|refusal| refusal.rejection)
+    }
+
+    fn pins_for(&self, normalized_host: &str, port: u16) -> Vec<&CertificateDer<'static>> {
+        self.pins
+            .iter()
+            .filter(|p| p.port == port && p.host == normalized_host)
+            .map(|p| &p.certificate)
+            .collect()
+    }
+
+    /// The prepared anchors with the default (aws-lc-rs) provider, built on first use.
+    fn engine(&self) -> Arc<Engine> {
+        Arc::clone(self.engine.get_or_init(|| {
+            Arc::new(Engine::build(
+                self.anchors.iter().map(|a| &a.certificate),
+                &self.anchor_index,
+                Arc::new(rustls::crypto::aws_lc_rs::default_provider()),
+            ))
+        }))
+    }
+
     /// The rustls verifier for one connection to `host:port`; see [`TrustVerifier`] for the
     /// rules. Uses the aws-lc-rs crypto provider.
     pub fn verifier(
@@ -232,8 +402,7 @@ impl TrustStore {
         port: u16,
         verification: Verification,
     ) -> Arc<TrustVerifier> {
-        let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-        self.verifier_with_provider(host, port, verification, provider)
+        self.verifier_with_engine(host, port, verification, self.engine())
     }
 
     /// As [`TrustStore::verifier`], with a given crypto provider (its signature algorithms are
@@ -245,48 +414,40 @@ impl TrustStore {
         verification: Verification,
         provider: Arc<CryptoProvider>,
     ) -> Arc<TrustVerifier> {
-        let host = normalize_host(host);
-        let pins: Vec<CertificateDer<'static>> = self
-            .pins
-            .iter()
-            .filter(|p| p.port == port && p.host == host)
-            .map(|p| p.certificate.clone())
-            .collect();
-        let anchors: Vec<CertificateDer<'static>> =
-            self.anchors.iter().map(|a| a.certificate.clone()).collect();
-
-        let mut roots = RootCertStore::empty();
-        let (_, ignored) = roots.add_parsable_certificates(anchors.iter().cloned());
-        if ignored > 0 {
-            tracing::warn!(
-                ignored,
-                "some trusted certificates cannot serve as trust anchors"
-            );
-        }
-        let webpki = if roots.is_empty() {
-            None
-        } else {
-            match WebPkiServerVerifier::builder_with_provider(
-                Arc::new(roots),
-                Arc::clone(&provider),
-            )
-            .build()
-            {
-                Ok(v) => Some(v),
-                Err(e) => {
-                    tracing::warn!(error = %e, "cannot build the WebPKI verifier; every chain is an unknown issuer");
-                    None
-                }
-            }
-        };
-        Arc::new(TrustVerifier::new(
-            host,
-            port,
-            verification,
-            pins,
-            anchors,
-            webpki,
+        let engine = Arc::new(Engine::build(
+            self.anchors.iter().map(|a| &a.certificate),
+            &self.anchor_index,
             provider,
-        ))
+        ));
+        self.verifier_with_engine(host, port, verification, engine)
     }
+
+    fn verifier_with_engine(
+        &self,
+        host: &str,
+        port: u16,
+        verification: Verification,
+        engine: Arc<Engine>,
+    ) -> Arc<TrustVerifier> {
+        let host = normalize_host(host);
+        let pins = self
+            .pins_for(&host, port)
+            .into_iter()
+            .cloned()
+            .collect();
+        Arc::new(TrustVerifier::new(host, port, verification, pins, engine))
+    }
+}
+
+/// Every `CERTIFICATE` section of PEM text, each checked to parse as X.509.
+pub(crate) fn parse_pem_certificates(pem: &[u8]) -> Result<Vec<CertificateDer<'static>>, Error> {
+    let mut certs = Vec::new();
+    for item in CertificateDer::pem_slice_iter(pem) {
+        let cert = item.map_err(|e| Error::Pem {
+            detail: e.to_string(),
+        })?;
+        CertificateInfo::from_der(&cert)?;
+        certs.push(cert);
+    }
+    Ok(certs)
 }

@@ -3,14 +3,13 @@
 use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use rustls::client::WebPkiServerVerifier;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::crypto::{CryptoProvider, verify_tls12_signature, verify_tls13_signature};
+use rustls::crypto::{verify_tls12_signature, verify_tls13_signature};
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-use rustls::{CertificateError, DigitallySignedStruct, OtherError, SignatureScheme};
+use rustls::{DigitallySignedStruct, SignatureScheme};
 
-use crate::info::rfc3339;
-use crate::{CertificateInfo, Error, Fingerprint};
+use crate::validate::{Engine, Pins, Refusal};
+use crate::{Error, Fingerprint};
 
 /// Whether certificates are checked at all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -114,9 +113,11 @@ struct Recorded {
 /// Decides, in this order: verification off → accept, unverified; a pin for `host:port` →
 /// accept only that exact certificate, reject any other as changed; otherwise rustls' WebPKI
 /// validation against the anchors (never more lenient); if that finds no path (or complains that
-/// a CA certificate is used as the server's), accept a server certificate that is itself exactly
-/// a trusted anchor when it is valid for the host name. Everything else is rejected with the
-/// error WebPKI gave (so rustls sends the right alert).
+/// a self-signed CA certificate is used as the server's), accept a server certificate that is
+/// itself exactly a trusted anchor when it allows server authentication and is valid for the
+/// host name. Everything else is rejected with the
+/// error WebPKI gave (so rustls sends the right alert). The same rules, verification off aside,
+/// are [`TrustStore::validate_with_pins`](crate::TrustStore::validate_with_pins).
 ///
 /// Every call records the chain the server presented and the outcome, for a certificate alert
 /// and for storing the certificate when the user accepts it.
@@ -125,9 +126,7 @@ pub struct TrustVerifier {
     port: u16,
     verification: Verification,
     pins: Vec<CertificateDer<'static>>,
-    anchors: Vec<CertificateDer<'static>>,
-    webpki: Option<Arc<WebPkiServerVerifier>>,
-    provider: Arc<CryptoProvider>,
+    engine: Arc<Engine>,
     recorded: Mutex<Recorded>,
 }
 
@@ -137,18 +136,14 @@ impl TrustVerifier {
         port: u16,
         verification: Verification,
         pins: Vec<CertificateDer<'static>>,
-        anchors: Vec<CertificateDer<'static>>,
-        webpki: Option<Arc<WebPkiServerVerifier>>,
-        provider: Arc<CryptoProvider>,
+        engine: Arc<Engine>,
     ) -> Self {
         Self {
             host,
             port,
             verification,
             pins,
-            anchors,
-            webpki,
-            provider,
+            engine,
             recorded: Mutex::new(Recorded::default()),
         }
     }
@@ -194,72 +189,6 @@ impl TrustVerifier {
     fn record(&self, outcome: TrustOutcome) {
         self.lock().outcome = Some(outcome);
     }
-
-    fn reject(
-        &self,
-        rejection: Rejection,
-        error: rustls::Error,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        tracing::debug!(host = %self.host, port = self.port, %rejection, "server certificate rejected");
-        self.record(TrustOutcome::Rejected(rejection));
-        Err(error)
-    }
-
-    /// Is `end_entity` exactly a trusted anchor and valid for `server_name`?
-    fn exact_anchor_accepts(
-        &self,
-        end_entity: &CertificateDer<'_>,
-        server_name: &ServerName<'_>,
-    ) -> Option<Result<(), rustls::Error>> {
-        if !self
-            .anchors
-            .iter()
-            .any(|a| a.as_ref() == end_entity.as_ref())
-        {
-            return None;
-        }
-        let parsed = match rustls::server::ParsedCertificate::try_from(end_entity) {
-            Ok(p) => p,
-            Err(e) => return Some(Err(e)),
-        };
-        Some(rustls::client::verify_server_name(&parsed, server_name))
-    }
-}
-
-/// True for WebPKI's "no path" answers that an exactly trusted server certificate overrides.
-fn exact_anchor_may_override(error: &rustls::Error) -> bool {
-    match error {
-        rustls::Error::InvalidCertificate(CertificateError::UnknownIssuer) => true,
-        rustls::Error::InvalidCertificate(CertificateError::Other(other)) => matches!(
-            other.0.downcast_ref::<webpki::Error>(),
-            Some(webpki::Error::CaUsedAsEndEntity)
-        ),
-        _ => false,
-    }
-}
-
-fn rejection_for(error: &rustls::Error, end_entity: &CertificateDer<'_>) -> Rejection {
-    let rustls::Error::InvalidCertificate(cert_error) = error else {
-        return Rejection::Other(error.to_string());
-    };
-    match cert_error {
-        CertificateError::UnknownIssuer => Rejection::UnknownIssuer,
-        CertificateError::Expired => Rejection::Expired { not_after: None },
-        CertificateError::ExpiredContext { not_after, .. } => Rejection::Expired {
-            not_after: i64::try_from(not_after.as_secs()).ok().map(rfc3339),
-        },
-        CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
-            Rejection::NotYetValid
-        }
-        CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {
-            Rejection::WrongHost {
-                presented: CertificateInfo::from_der(end_entity)
-                    .map(|i| i.host_names().map(str::to_owned).collect())
-                    .unwrap_or_default(),
-            }
-        }
-        other => Rejection::Other(format!("{other:?}")),
-    }
 }
 
 impl ServerCertVerifier for TrustVerifier {
@@ -268,7 +197,7 @@ impl ServerCertVerifier for TrustVerifier {
         end_entity: &CertificateDer<'_>,
         intermediates: &[CertificateDer<'_>],
         server_name: &ServerName<'_>,
-        ocsp_response: &[u8],
+        _ocsp_response: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
         {
@@ -280,7 +209,6 @@ impl ServerCertVerifier for TrustVerifier {
             recorded.outcome = None;
         }
 
-        // 1. Verification off.
         if self.verification == Verification::Off {
             tracing::warn!(
                 host = %self.host,
@@ -292,59 +220,26 @@ impl ServerCertVerifier for TrustVerifier {
             return Ok(ServerCertVerified::assertion());
         }
 
-        // 2. A certificate accepted before for this host and port: that one and no other.
-        if let Some(pinned) = self.pins.first() {
-            if self.pins.iter().any(|p| p.as_ref() == end_entity.as_ref()) {
-                self.record(TrustOutcome::Pinned);
-                return Ok(ServerCertVerified::assertion());
-            }
-            let pinned = Fingerprint::of(pinned);
-            let presented = Fingerprint::of(end_entity);
-            let error = Error::changed(&self.host, self.port, pinned, presented);
-            tracing::warn!(host = %self.host, port = self.port, %pinned, %presented, "server certificate changed");
-            return self.reject(
-                Rejection::Changed { pinned, presented },
-                rustls::Error::InvalidCertificate(CertificateError::Other(OtherError(Arc::new(
-                    error,
-                )))),
-            );
-        }
-
-        // 3. WebPKI against the anchors.
-        let result = match &self.webpki {
-            Some(v) => {
-                v.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
-            }
-            None => Err(rustls::Error::InvalidCertificate(
-                CertificateError::UnknownIssuer,
-            )),
+        let pins = Pins {
+            host: &self.host,
+            port: self.port,
+            certs: self.pins.iter().collect(),
         };
-        let error = match result {
-            Ok(verified) => {
-                self.record(TrustOutcome::Anchored);
-                return Ok(verified);
+        match self
+            .engine
+            .check(&pins, end_entity, intermediates, server_name, now)
+        {
+            Ok(outcome) => {
+                self.record(outcome);
+                Ok(ServerCertVerified::assertion())
             }
-            Err(e) => e,
-        };
-
-        // 4. The server's own certificate imported as a trusted entry.
-        if exact_anchor_may_override(&error) {
-            match self.exact_anchor_accepts(end_entity, server_name) {
-                Some(Ok(())) => {
-                    self.record(TrustOutcome::Anchored);
-                    return Ok(ServerCertVerified::assertion());
-                }
-                Some(Err(name_error)) => {
-                    let rejection = rejection_for(&name_error, end_entity);
-                    return self.reject(rejection, name_error);
-                }
-                None => {}
+            Err(refusal) => {
+                let Refusal { rejection, error } = *refusal;
+                tracing::debug!(host = %self.host, port = self.port, %rejection, "server certificate rejected");
+                self.record(TrustOutcome::Rejected(rejection));
+                Err(error)
             }
         }
-
-        // 5. Rejected.
-        let rejection = rejection_for(&error, end_entity);
-        self.reject(rejection, error)
     }
 
     fn verify_tls12_signature(
@@ -357,7 +252,7 @@ impl ServerCertVerifier for TrustVerifier {
             message,
             cert,
             dss,
-            &self.provider.signature_verification_algorithms,
+            &self.engine.provider().signature_verification_algorithms,
         )
     }
 
@@ -371,12 +266,13 @@ impl ServerCertVerifier for TrustVerifier {
             message,
             cert,
             dss,
-            &self.provider.signature_verification_algorithms,
+            &self.engine.provider().signature_verification_algorithms,
         )
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.provider
+        self.engine
+            .provider()
             .signature_verification_algorithms
             .supported_schemes()
     }
@@ -389,7 +285,7 @@ impl fmt::Debug for TrustVerifier {
             .field("port", &self.port)
             .field("verification", &self.verification)
             .field("pins", &self.pins.len())
-            .field("anchors", &self.anchors.len())
+            .field("anchors", &self.engine.anchor_count())
             .field("outcome", &self.outcome())
             .finish_non_exhaustive()
     }
@@ -419,52 +315,5 @@ mod tests {
             presented: b,
         };
         assert!(r.to_string().contains(&a.to_string()) && r.to_string().contains(&b.to_string()));
-    }
-
-    #[test]
-    fn maps_errors() {
-        let ee = CertificateDer::from(vec![]);
-        let e = |c| rustls::Error::InvalidCertificate(c);
-        assert_eq!(
-            rejection_for(&e(CertificateError::UnknownIssuer), &ee),
-            Rejection::UnknownIssuer
-        );
-        assert_eq!(
-            rejection_for(&e(CertificateError::Expired), &ee),
-            Rejection::Expired { not_after: None }
-        );
-        assert_eq!(
-            rejection_for(
-                &e(CertificateError::ExpiredContext {
-                    time: UnixTime::since_unix_epoch(std::time::Duration::from_secs(2_000_000_000)),
-                    not_after: UnixTime::since_unix_epoch(std::time::Duration::from_secs(
-                        1_738_324_800
-                    )),
-                }),
-                &ee
-            ),
-            Rejection::Expired {
-                not_after: Some("2025-01-31T12:00:00Z".into())
-            }
-        );
-        assert_eq!(
-            rejection_for(&e(CertificateError::NotValidYet), &ee),
-            Rejection::NotYetValid
-        );
-        assert_eq!(
-            rejection_for(&e(CertificateError::NotValidForName), &ee),
-            Rejection::WrongHost { presented: vec![] }
-        );
-        assert!(matches!(
-            rejection_for(&e(CertificateError::BadSignature), &ee),
-            Rejection::Other(_)
-        ));
-        assert!(exact_anchor_may_override(&e(
-            CertificateError::UnknownIssuer
-        )));
-        assert!(!exact_anchor_may_override(&e(CertificateError::Expired)));
-        let ca_as_ee =
-            CertificateError::Other(OtherError(Arc::new(webpki::Error::CaUsedAsEndEntity)));
-        assert!(exact_anchor_may_override(&e(ca_as_ee)));
     }
 }

@@ -1,0 +1,387 @@
+//! `cicsx keystore`, `cicsx truststore` and `cicsx prefs`, checked with real keytool and openssl.
+
+mod util;
+
+use std::process::Command;
+
+use util::Cx;
+
+fn have(tool: &str) -> bool {
+    Command::new(tool).arg("-help").output().is_ok()
+}
+
+/// Runs a peer tool; the test fails (not skips) when CI lacks it: .ci/run installs it.
+fn tool(cmd: &str, args: &[&str]) -> String {
+    assert!(
+        have(cmd),
+        "{cmd} is not installed (.ci/run installs openssl and openjdk-17-jre-headless)"
+    );
+    let out = Command::new(cmd).args(args).output().unwrap();
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{cmd} {args:?} failed:\n{text}");
+    text
+}
+
+fn fixture(path: &str) -> String {
+    format!("{}/../../fixtures/{path}", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[tokio::test]
+async fn prefs_set_show_and_refuse() {
+    let cx = Cx::new();
+    cx.run(&["prefs", "set", "protocol", "tls1.3"], &[])
+        .await
+        .ok();
+    cx.run(&["prefs", "set", "trust_verification", "off"], &[])
+        .await
+        .ok();
+    let show = cx.run(&["prefs", "show", "--json"], &[]).await;
+    let v: serde_json::Value = serde_json::from_str(show.ok()).unwrap();
+    assert_eq!(v["protocol"], "TLSv1.3");
+    assert_eq!(v["trust_verification"], false);
+    let before = cx.snapshot();
+    cx.run(
+        &[
+            "prefs",
+            "set",
+            "central_truststore",
+            "http://example.com/ca.pem",
+        ],
+        &[],
+    )
+    .await
+    .fails_with("CICSX0509E");
+    cx.run(&["prefs", "set", "no_such_thing", "1"], &[])
+        .await
+        .fails_with("CICSX0509E");
+    assert_eq!(
+        cx.snapshot(),
+        before,
+        "a refused preference changes nothing"
+    );
+    cx.run(&["prefs", "set", "trust_verification", "on"], &[])
+        .await
+        .ok();
+}
+
+#[tokio::test]
+async fn keystore_written_here_is_read_by_keytool_and_openssl() {
+    let cx = Cx::new();
+    let trust = cx
+        .run(
+            &[
+                "keystore",
+                "trust",
+                &fixture("ca/root.pem"),
+                "--alias",
+                "cicsx-root",
+            ],
+            &[],
+        )
+        .await;
+    trust.ok();
+    cx.run(
+        &["keystore", "import", &fixture("client/rsa.p12")],
+        &[("CICSX_SRC_STOREPASS", "changeit")],
+    )
+    .await
+    .ok();
+    let ks = cx.workspace().join("keystore.p12");
+    let ks = ks.to_str().unwrap();
+
+    let list = cx.run(&["keystore", "list", "--json"], &[]).await;
+    let v: serde_json::Value = serde_json::from_str(list.ok()).unwrap();
+    let ours: Vec<(String, String, String)> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["alias"].as_str().unwrap().to_owned(),
+                e["type"].as_str().unwrap().to_owned(),
+                e["sha256"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(ours.len(), 2, "{list}");
+
+    let keytool = tool(
+        "keytool",
+        &[
+            "-list",
+            "-v",
+            "-storetype",
+            "PKCS12",
+            "-keystore",
+            ks,
+            "-storepass",
+            "changeit",
+        ],
+    );
+    for (alias, kind, sha) in &ours {
+        assert!(
+            keytool.contains(&format!("Alias name: {alias}")),
+            "{keytool}"
+        );
+        assert!(
+            keytool.contains(sha.as_str()),
+            "{sha} missing in\n{keytool}"
+        );
+        let want = if kind == "key" {
+            "PrivateKeyEntry"
+        } else {
+            "trustedCertEntry"
+        };
+        let section = keytool
+            .split(&format!("Alias name: {alias}"))
+            .nth(1)
+            .unwrap();
+        assert!(
+            section.contains(want),
+            "{alias} should be {want}\n{keytool}"
+        );
+    }
+    let openssl = tool(
+        "openssl",
+        &[
+            "pkcs12",
+            "-info",
+            "-in",
+            ks,
+            "-passin",
+            "pass:changeit",
+            "-nodes",
+        ],
+    );
+    for (alias, _, _) in &ours {
+        assert!(
+            openssl.contains(&format!("friendlyName: {alias}")),
+            "{openssl}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn import_from_keytool_jks_and_export_for_openssl() {
+    let cx = Cx::new();
+    let jks = cx.path("from-keytool.jks");
+    let jks = jks.to_str().unwrap();
+    tool(
+        "keytool",
+        &[
+            "-importcert",
+            "-noprompt",
+            "-storetype",
+            "JKS",
+            "-keystore",
+            jks,
+            "-storepass",
+            "changeit",
+            "-alias",
+            "corp-root",
+            "-file",
+            &fixture("ca/root.pem"),
+        ],
+    );
+    tool(
+        "keytool",
+        &[
+            "-genkeypair",
+            "-storetype",
+            "JKS",
+            "-keystore",
+            jks,
+            "-storepass",
+            "changeit",
+            "-keypass",
+            "changeit",
+            "-alias",
+            "me",
+            "-keyalg",
+            "EC",
+            "-groupname",
+            "secp256r1",
+            "-dname",
+            "CN=ME",
+            "-validity",
+            "3650",
+        ],
+    );
+    let run = cx
+        .run(
+            &["keystore", "import", jks, "--srcstoretype", "jks"],
+            &[("CICSX_SRC_STOREPASS", "changeit")],
+        )
+        .await;
+    assert!(run.ok().contains("Imported 2 entries"), "{run}");
+
+    // PEM export of the key entry, read back by openssl.
+    let pem = cx.path("me.pem");
+    let pem_s = pem.to_str().unwrap();
+    cx.run(
+        &[
+            "keystore",
+            "export",
+            "me",
+            "--format",
+            "pem",
+            "--include-key",
+            "--out",
+            pem_s,
+        ],
+        &[],
+    )
+    .await
+    .ok();
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(&pem).unwrap().permissions().mode() & 0o777,
+        0o600,
+        "a key file is private"
+    );
+    let subject = tool("openssl", &["x509", "-in", pem_s, "-noout", "-subject"]);
+    assert!(
+        subject.contains("CN = ME") || subject.contains("CN=ME"),
+        "{subject}"
+    );
+    tool("openssl", &["pkey", "-in", pem_s, "-noout"]);
+
+    // PKCS#12 export, opened by openssl with the new pass phrase.
+    let p12 = cx.path("me.p12");
+    let p12_s = p12.to_str().unwrap();
+    cx.run(
+        &[
+            "keystore", "export", "me", "--format", "p12", "--out", p12_s,
+        ],
+        &[("CICSX_EXPORT_STOREPASS", "s3cret!")],
+    )
+    .await
+    .ok();
+    let info = tool(
+        "openssl",
+        &[
+            "pkcs12",
+            "-info",
+            "-in",
+            p12_s,
+            "-passin",
+            "pass:s3cret!",
+            "-nodes",
+        ],
+    );
+    assert!(info.contains("friendlyName: me"), "{info}");
+}
+
+#[tokio::test]
+async fn rename_delete_and_change_pass_phrase() {
+    let cx = Cx::new();
+    cx.run(
+        &["keystore", "trust", &fixture("ca/root.pem"), "--alias", "a"],
+        &[],
+    )
+    .await
+    .ok();
+    cx.run(
+        &[
+            "keystore",
+            "trust",
+            &fixture("other-ca/root.pem"),
+            "--alias",
+            "b",
+        ],
+        &[],
+    )
+    .await
+    .ok();
+    cx.run(&["keystore", "rename", "a", "root"], &[]).await.ok();
+    cx.run(&["keystore", "delete", "b"], &[]).await.ok();
+    cx.run(&["keystore", "delete", "b"], &[])
+        .await
+        .fails_with("CICSX01");
+
+    let newpass = cx.path("newpass");
+    std::fs::write(&newpass, "correct horse battery\n").unwrap();
+    let run = cx
+        .run(
+            &[
+                "keystore",
+                "passwd",
+                "--new-storepass-file",
+                newpass.to_str().unwrap(),
+            ],
+            &[],
+        )
+        .await;
+    run.ok();
+    assert!(
+        run.stderr.contains("CICSX0150W"),
+        "changeit is warned about while in use\n{run}"
+    );
+
+    // The old pass phrase no longer opens it, and a wrong one changes nothing.
+    let before = cx.snapshot();
+    cx.run(
+        &["keystore", "list"],
+        &[("CICSX_KEYSTORE_PASSWORD", "changeit")],
+    )
+    .await
+    .fails_with("CICSX01");
+    cx.run(
+        &["keystore", "delete", "root"],
+        &[("CICSX_KEYSTORE_PASSWORD", "wrong")],
+    )
+    .await
+    .fails_with("CICSX01");
+    assert_eq!(cx.snapshot(), before);
+    let run = cx
+        .run(
+            &[
+                "keystore",
+                "list",
+                "--storepass-file",
+                newpass.to_str().unwrap(),
+            ],
+            &[],
+        )
+        .await;
+    assert!(run.ok().contains("root"), "{run}");
+    assert!(!run.stderr.contains("CICSX0150W"), "{run}");
+}
+
+#[tokio::test]
+async fn truststore_list_merges_keystore_and_truststore_file() {
+    let cx = Cx::new();
+    cx.run(
+        &[
+            "keystore",
+            "trust",
+            &fixture("ca/root.pem"),
+            "--alias",
+            "corp",
+        ],
+        &[],
+    )
+    .await
+    .ok();
+    cx.run(
+        &["prefs", "set", "truststore", &fixture("other-ca/root.pem")],
+        &[],
+    )
+    .await
+    .ok();
+    let run = cx.run(&["truststore", "list", "--json"], &[]).await;
+    let v: serde_json::Value = serde_json::from_str(run.ok()).unwrap();
+    let sources: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["source"].as_str().unwrap())
+        .collect();
+    assert_eq!(sources.len(), 2, "{run}");
+    assert!(sources.iter().any(|s| s.contains("keystore.p12")), "{run}");
+    assert!(
+        sources.iter().any(|s| s.contains("other-ca/root.pem")),
+        "{run}"
+    );
+}
