@@ -35,8 +35,23 @@ pub(crate) enum Command {
     /// Show or set the security preferences.
     #[command(subcommand)]
     Prefs(PrefsCommand),
+    /// Find out why a connection fails: TLS or plain, protocol versions and cipher suites
+    /// (rated), the certificate chain and its trust, client certificate requests, and the fix.
+    Diagnose(DiagnoseArgs),
     /// Run the whole flow against a mock CICS region started in this process.
     Demo,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DiagnoseArgs {
+    /// The endpoint: HOST:PORT (IPv6 as [ADDR]:PORT), or the name of a stored connection.
+    pub(crate) target: String,
+    /// The server name to send (SNI) and to check the certificate against, if not the host.
+    #[arg(long)]
+    pub(crate) sni: Option<String>,
+    /// Print the report as JSON (schema: docs/diagnose.md).
+    #[arg(long)]
+    pub(crate) json: bool,
 }
 
 /// Which keystore, and how to open it. Pass phrases never come from the command line.
@@ -199,6 +214,30 @@ pub(crate) enum ConnectionCommand {
     Remove {
         /// The connection's name.
         name: String,
+    },
+    /// Write connections to a file others can import or load (no passwords, no confirmations).
+    Export {
+        /// The file to write.
+        file: PathBuf,
+        /// The connections to export (default: all of your own).
+        names: Vec<String>,
+    },
+    /// Copy the connections of a shared file, or of a Zowe team configuration
+    /// (zowe.config.json), into this workspace. Imported connections are unconfirmed; existing
+    /// ones keep their credentials.
+    Import {
+        /// The file: a cicsx connections file, or zowe.config.json.
+        file: PathBuf,
+    },
+    /// Link a shared connections file or https URL, read-only and re-read at every start.
+    Load {
+        /// The path or https:// URL.
+        location: String,
+    },
+    /// Remove the link to a loaded file or URL.
+    Unload {
+        /// The path or URL, as `cicsx connection list` shows it.
+        location: String,
     },
 }
 

@@ -24,6 +24,7 @@ pub(crate) fn run(cli: Cli) -> Result<(), Failure> {
         Command::Keystore(cmd) => crate::stores::keystore(&workspace, cmd),
         Command::Truststore(cmd) => crate::stores::truststore(&workspace, cmd),
         Command::Prefs(cmd) => crate::stores::prefs(&workspace, cmd),
+        Command::Diagnose(args) => runtime()?.block_on(crate::diagnose::run(&workspace, args)),
         Command::Demo => unreachable!("handled above"),
     }
 }
@@ -33,6 +34,69 @@ pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
         .enable_all()
         .build()
         .map_err(|e| Failure::io("cannot start the async runtime", e))
+}
+
+/// A connection and where it comes from: `None` for the workspace's own, else the location
+/// of the shared file or URL it was loaded from (read-only).
+pub(crate) struct Found {
+    pub(crate) connection: Connection,
+    pub(crate) origin: Option<String>,
+}
+
+/// The workspace's own connections and the loaded ones (URLs fetched over https, verified
+/// against the workspace's trust store).
+pub(crate) async fn everything(
+    workspace: &Workspace,
+) -> Result<(cicsx_profile::Connections, Vec<cicsx_profile::Loaded>), Failure> {
+    let local = workspace.load_connections()?;
+    let mut fetched = std::collections::HashMap::new();
+    let urls: Vec<String> = local
+        .loads()
+        .iter()
+        .filter(|l| l.starts_with("https://") || l.starts_with("http://"))
+        .cloned()
+        .collect();
+    if !urls.is_empty() {
+        let preferences = workspace.load_preferences()?;
+        let secrets = cicsx_cmci::session::Secrets {
+            keystore_passphrase: session::keystore_passphrase(),
+            pkcs12_passphrase: None,
+        };
+        let trust = cicsx_cmci::session::trust_store(workspace, &preferences, &secrets)?;
+        for url in urls {
+            let result = cicsx_cmci::session::fetch_https(&url, &trust, &Default::default()).await;
+            fetched.insert(url, result);
+        }
+    }
+    let mut fetch = |location: &str| {
+        fetched
+            .remove(location)
+            .unwrap_or_else(|| Err("not fetched".to_owned()))
+    };
+    let loaded = workspace.load_shared(&local, &mut fetch)?;
+    Ok((local, loaded))
+}
+
+fn lookup(
+    local: &cicsx_profile::Connections,
+    loaded: &[cicsx_profile::Loaded],
+    name: &str,
+) -> Option<Found> {
+    if let Some(c) = local.get(name) {
+        return Some(Found {
+            connection: c.clone(),
+            origin: None,
+        });
+    }
+    loaded.iter().find_map(|l| {
+        l.connections
+            .iter()
+            .find(|c| c.name.eq_ignore_ascii_case(name))
+            .map(|c| Found {
+                connection: c.clone(),
+                origin: Some(l.location.clone()),
+            })
+    })
 }
 
 fn connection(workspace: &Workspace, cmd: ConnectionCommand) -> Result<(), Failure> {
@@ -47,87 +111,171 @@ fn connection(workspace: &Workspace, cmd: ConnectionCommand) -> Result<(), Failu
             let _ = writeln!(out, "Added connection \"{name}\".");
         }
         ConnectionCommand::List { json } => {
-            let all = workspace.load_connections()?;
+            let (local, loaded) = runtime()?.block_on(everything(workspace))?;
+            for l in &loaded {
+                if let Some(e) = &l.error {
+                    eprintln!("{} {e}", e.id());
+                }
+            }
+            let all: Vec<(&Connection, Option<&str>)> = local
+                .iter()
+                .map(|c| (c, None))
+                .chain(loaded.iter().flat_map(|l| {
+                    l.connections
+                        .iter()
+                        .map(move |c| (c, Some(l.location.as_str())))
+                }))
+                .collect();
             if json {
-                let list: Vec<_> = all.iter().map(connection_json).collect();
+                let list: Vec<_> = all
+                    .iter()
+                    .map(|(c, origin)| {
+                        let mut v = connection_json(c);
+                        v["loaded_from"] = serde_json::json!(origin);
+                        v
+                    })
+                    .collect();
                 let _ = writeln!(out, "{}", pretty(&serde_json::Value::Array(list)));
                 return Ok(());
             }
-            if all.iter().next().is_none() {
+            if all.is_empty() {
                 let _ = writeln!(out, "No connections. Add one with `cicsx connection add`.");
                 return Ok(());
             }
-            let rows: Vec<[String; 5]> = all
+            let rows: Vec<Vec<String>> = all
                 .iter()
-                .map(|c| {
-                    [
+                .map(|(c, origin)| {
+                    vec![
                         c.name.clone(),
                         endpoint_text(c),
                         if c.secure { "TLS" } else { "plain" }.to_owned(),
                         credential_text(&c.credential),
                         if c.tls_confirmed { "yes" } else { "no" }.to_owned(),
+                        origin
+                            .map(|o| format!("loaded from {o}"))
+                            .unwrap_or_else(|| "own".into()),
                     ]
                 })
                 .collect();
-            let header = ["NAME", "HOST:PORT", "SECURITY", "CREDENTIAL", "CONFIRMED"];
-            let widths: Vec<usize> = (0..5)
-                .map(|i| {
-                    rows.iter()
-                        .map(|r| r[i].len())
-                        .chain([header[i].len()])
-                        .max()
-                        .unwrap_or(0)
-                })
-                .collect();
-            let line = |cells: [&str; 5]| {
-                cells
-                    .iter()
-                    .zip(&widths)
-                    .map(|(c, w)| format!("{c:<w$}"))
-                    .collect::<Vec<_>>()
-                    .join("  ")
-                    .trim_end()
-                    .to_owned()
-            };
-            let _ = writeln!(out, "{}", line(header));
-            for r in &rows {
-                let _ = writeln!(out, "{}", line([&r[0], &r[1], &r[2], &r[3], &r[4]]));
-            }
+            crate::stores::print_table(
+                &mut out,
+                &[
+                    "NAME",
+                    "HOST:PORT",
+                    "SECURITY",
+                    "CREDENTIAL",
+                    "CONFIRMED",
+                    "SOURCE",
+                ],
+                &rows,
+            );
         }
         ConnectionCommand::Show { name } => {
-            let all = workspace.load_connections()?;
-            let c = all
-                .get(&name)
-                .ok_or_else(|| Failure::unknown_connection(&name))?;
+            let (local, loaded) = runtime()?.block_on(everything(workspace))?;
+            let Found {
+                connection: c,
+                origin,
+            } = lookup(&local, &loaded, &name).ok_or_else(|| Failure::unknown_connection(&name))?;
             let _ = writeln!(out, "Name:        {}", c.name);
             let _ = writeln!(out, "Host:        {}", c.host);
             let _ = writeln!(out, "Port:        {}", c.port);
-            let _ = writeln!(
-                out,
-                "Secure:      {}",
-                if c.secure {
-                    "yes (TLS)"
-                } else {
-                    "no (plain HTTP)"
-                }
-            );
+            let secure = if c.secure {
+                "yes (TLS)"
+            } else {
+                "no (plain HTTP)"
+            };
+            let _ = writeln!(out, "Secure:      {secure}");
             let _ = writeln!(out, "Credential:  {}", credential_text(&c.credential));
-            let _ = writeln!(
-                out,
-                "Confirmed:   {}",
-                if c.tls_confirmed {
-                    "yes, by a successful connect"
-                } else {
-                    "no"
-                }
-            );
+            let confirmed = if c.tls_confirmed {
+                "yes, by a successful connect"
+            } else {
+                "no"
+            };
+            let _ = writeln!(out, "Confirmed:   {confirmed}");
             if let Some(context) = &c.context {
                 let _ = writeln!(out, "Context:     {context}");
+            }
+            if let Some(origin) = origin {
+                let _ = writeln!(out, "Loaded from: {origin} (read-only)");
             }
         }
         ConnectionCommand::Remove { name } => {
             workspace.update_connections(|all| all.remove(&name).map(|_| ()))?;
             let _ = writeln!(out, "Removed connection \"{name}\".");
+        }
+        ConnectionCommand::Export { file, names } => {
+            let text = workspace.load_connections()?.to_shared_toml(&names)?;
+            cicsx_keystore::fs::write_atomic(&file, text.as_bytes(), 0o644)
+                .map_err(|e| Failure::io(&format!("cannot write {}", file.display()), e))?;
+            let _ = writeln!(
+                out,
+                "Exported to {} (no passwords, no confirmations).",
+                file.display()
+            );
+        }
+        ConnectionCommand::Import { file } => {
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| Failure::io(&format!("cannot read {}", file.display()), e))?;
+            let (incoming, warnings) = cicsx_profile::parse_shared(&text, &file)?;
+            for w in &warnings {
+                eprintln!("Note: {w}");
+            }
+            workspace.ensure_dir()?;
+            let report = workspace.update_connections(|all| all.import(incoming))?;
+            if !report.added.is_empty() {
+                let _ = writeln!(out, "Added: {}", report.added.join(", "));
+            }
+            if !report.updated.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "Updated (credentials kept): {}",
+                    report.updated.join(", ")
+                );
+            }
+            let _ = writeln!(
+                out,
+                "Imported connections are unconfirmed: if the TLS setting does not match the port, the first connect explains it and offers to retry."
+            );
+        }
+        ConnectionCommand::Load { location } => {
+            workspace.ensure_dir()?;
+            let location = if location.contains("://") {
+                location
+            } else {
+                std::path::absolute(&location)
+                    .map(|p| p.display().to_string())
+                    .unwrap_or(location)
+            };
+            let added = workspace.update_connections(|all| Ok(all.add_load(&location)))?;
+            let (_, loaded) = runtime()?.block_on(everything(workspace))?;
+            let this = loaded.iter().find(|l| l.location == location);
+            match this {
+                Some(l) if l.error.is_none() => {
+                    let names: Vec<&str> = l.connections.iter().map(|c| c.name.as_str()).collect();
+                    let _ = writeln!(
+                        out,
+                        "{} {location}: {} connection{} ({}), read-only, re-read at every start.",
+                        if added { "Loaded" } else { "Already loaded" },
+                        names.len(),
+                        if names.len() == 1 { "" } else { "s" },
+                        names.join(", ")
+                    );
+                }
+                Some(l) => {
+                    if let Some(e) = &l.error {
+                        eprintln!("{} {e}", e.id());
+                    }
+                    let _ = writeln!(
+                        out,
+                        "Linked {location}; it will be read again at the next start."
+                    );
+                }
+                None => {}
+            }
+        }
+        ConnectionCommand::Unload { location } => {
+            workspace.update_connections(|all| all.remove_load(&location))?;
+            let _ = writeln!(out, "Unloaded {location}.");
         }
     }
     Ok(())
@@ -217,12 +365,9 @@ fn terminal(trust: &TrustArgs) -> Result<Terminal, Failure> {
     })
 }
 
-fn find(workspace: &Workspace, name: &str) -> Result<Connection, Failure> {
-    workspace
-        .load_connections()?
-        .get(name)
-        .cloned()
-        .ok_or_else(|| Failure::unknown_connection(name))
+async fn find(workspace: &Workspace, name: &str) -> Result<Found, Failure> {
+    let (local, loaded) = everything(workspace).await?;
+    lookup(&local, &loaded, name).ok_or_else(|| Failure::unknown_connection(name))
 }
 
 fn context_for(connection: &Connection, explicit: Option<String>) -> Result<String, Failure> {
@@ -237,7 +382,7 @@ fn context_for(connection: &Connection, explicit: Option<String>) -> Result<Stri
 }
 
 async fn connect(workspace: &Workspace, args: ConnectArgs) -> Result<(), Failure> {
-    let connection = find(workspace, &args.name)?;
+    let Found { connection, origin } = find(workspace, &args.name).await?;
     let context = context_for(&connection, args.context)?;
     let preferences = workspace.load_preferences()?;
     let mut ask = terminal(&args.trust)?;
@@ -246,6 +391,7 @@ async fn connect(workspace: &Workspace, args: ConnectArgs) -> Result<(), Failure
         workspace,
         &preferences,
         &connection,
+        origin.as_deref(),
         &context,
         &mut ask,
         &mut out,
@@ -258,13 +404,15 @@ pub(crate) async fn connect_and_report(
     workspace: &Workspace,
     preferences: &cicsx_profile::Preferences,
     connection: &Connection,
+    origin: Option<&str>,
     context: &str,
     ask: &mut dyn crate::interact::Interaction,
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
     let query = Query::new("CICSRegion", context);
     let (session, response, connection) =
-        session::open_and_query(workspace, preferences, connection, ask, out, &query).await?;
+        session::open_and_query(workspace, preferences, connection, origin, ask, out, &query)
+            .await?;
     let connection = &connection;
     let endpoint = endpoint_text(connection);
     let _ = writeln!(
@@ -338,7 +486,7 @@ fn summary_text(query: &Query, response: &Response) -> String {
 }
 
 async fn get(workspace: &Workspace, args: GetArgs) -> Result<(), Failure> {
-    let connection = find(workspace, &args.connection)?;
+    let Found { connection, origin } = find(workspace, &args.connection).await?;
     let context = context_for(&connection, args.context.clone())?;
     let preferences = workspace.load_preferences()?;
     let mut ask = terminal(&args.trust)?;
@@ -364,6 +512,7 @@ async fn get(workspace: &Workspace, args: GetArgs) -> Result<(), Failure> {
         workspace,
         &preferences,
         &connection,
+        origin.as_deref(),
         &mut ask,
         &mut err,
         &queries[0],

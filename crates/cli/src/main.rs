@@ -7,6 +7,7 @@
 mod args;
 mod commands;
 mod demo;
+mod diagnose;
 mod error;
 mod interact;
 mod session;

@@ -200,6 +200,7 @@ pub(crate) async fn open_and_query(
     workspace: &Workspace,
     preferences: &Preferences,
     connection: &Connection,
+    origin: Option<&str>,
     ask: &mut dyn Interaction,
     out: &mut dyn Write,
     first: &Query,
@@ -234,13 +235,20 @@ pub(crate) async fn open_and_query(
     if !connection.tls_confirmed || effective.secure != connection.secure {
         let name = connection.name.clone();
         let secure = effective.secure;
-        workspace.update_connections(|all| {
-            if let Some(c) = all.get_mut(&name) {
-                c.secure = secure;
-                c.tls_confirmed = true;
-            }
-            Ok(())
-        })?;
+        match origin {
+            // A loaded connection is read-only: what was learnt goes to the user's state.
+            Some(location) => workspace.update_state(|state| {
+                state.confirm(location, &name, secure);
+                Ok(())
+            })?,
+            None => workspace.update_connections(|all| {
+                if let Some(c) = all.get_mut(&name) {
+                    c.secure = secure;
+                    c.tls_confirmed = true;
+                }
+                Ok(())
+            })?,
+        }
         if secure != connection.secure {
             let _ = writeln!(
                 out,

@@ -592,7 +592,7 @@ fn now_unix() -> i64 {
         .unwrap_or(0)
 }
 
-fn print_table(out: &mut dyn Write, header: &[&str], rows: &[Vec<String>]) {
+pub(crate) fn print_table(out: &mut dyn Write, header: &[&str], rows: &[Vec<String>]) {
     let widths: Vec<usize> = (0..header.len())
         .map(|i| {
             rows.iter()

@@ -332,3 +332,52 @@ fn pick_key(
     })?;
     Ok((entry.chain.clone(), entry.key()))
 }
+
+/// Fetches a shared file over https (a loaded connections file or a central truststore),
+/// verifying the server against `trust` with no first-use acceptance: a shared source must be
+/// trusted already. Plain `http://` is refused. Returns the body as text, or why not.
+pub async fn fetch_https(
+    url: &str,
+    trust: &TrustStore,
+    timeouts: &Timeouts,
+) -> Result<String, String> {
+    let uri: hyper::Uri = url.parse().map_err(|e| format!("not a URL: {e}"))?;
+    if uri.scheme_str() != Some("https") {
+        return Err("only https:// URLs are read (a shared file fetched in clear could be replaced on the way)".into());
+    }
+    let host = uri
+        .host()
+        .ok_or("the URL has no host")?
+        .trim_matches(['[', ']'])
+        .to_owned();
+    let port = uri.port_u16().unwrap_or(443);
+    let endpoint = Endpoint::new(host.clone(), port);
+    let verifier = trust.verifier(&host, port, Verification::On);
+    let config = cicsx_handshake::client_config(TlsOptions {
+        verifier,
+        client_auth: None,
+        versions: TlsVersions::Default,
+        server_name: None,
+    })
+    .map_err(|e| e.to_string())?;
+    let mut http = HttpConnection::open(&endpoint, Some((&config, None)), timeouts)
+        .await
+        .map_err(|e| format!("{} {e}", e.id()))?;
+    let path = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+    let request = hyper::Request::get(path)
+        .header(hyper::header::HOST, endpoint.to_string())
+        .header(
+            hyper::header::USER_AGENT,
+            concat!("cicsx/", env!("CARGO_PKG_VERSION")),
+        )
+        .body(http_body_util::Full::new(bytes::Bytes::new()))
+        .map_err(|e| e.to_string())?;
+    let response = http
+        .send(request)
+        .await
+        .map_err(|e| format!("{} {e}", e.id()))?;
+    if response.status != hyper::StatusCode::OK {
+        return Err(format!("the server answered HTTP {}", response.status));
+    }
+    String::from_utf8(response.body.to_vec()).map_err(|_| "the file is not UTF-8 text".to_owned())
+}

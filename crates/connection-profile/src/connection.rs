@@ -385,6 +385,7 @@ fn check_pkcs11_uri(uri: &str) -> Result<(), String> {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Connections {
     list: Vec<Connection>,
+    loads: Vec<String>,
 }
 
 impl Connections {
@@ -421,7 +422,34 @@ impl Connections {
             }
             connections.list.push(connection);
         }
+        connections.loads = raw.loads;
         Ok(connections)
+    }
+
+    /// The shared files and URLs loaded (linked read-only), in the order they were added.
+    pub fn loads(&self) -> &[String] {
+        &self.loads
+    }
+
+    /// Links a shared file or URL; `false` if it was linked already.
+    pub fn add_load(&mut self, location: &str) -> bool {
+        if self.loads.iter().any(|l| l == location) {
+            return false;
+        }
+        self.loads.push(location.to_owned());
+        true
+    }
+
+    /// Unlinks a shared file or URL.
+    pub fn remove_load(&mut self, location: &str) -> Result<(), Error> {
+        let before = self.loads.len();
+        self.loads.retain(|l| l != location);
+        if self.loads.len() == before {
+            return Err(Error::NotFound {
+                name: location.to_owned(),
+            });
+        }
+        Ok(())
     }
 
     /// The text of a `connections.toml` file holding these connections.
@@ -431,6 +459,13 @@ impl Connections {
              # cicsx asks for them when it connects.\n",
         );
         out.push_str(&format!("version = {CONNECTIONS_VERSION}\n"));
+        if !self.loads.is_empty() {
+            let list: Vec<String> = self.loads.iter().map(|l| quote(l)).collect();
+            out.push_str(&format!(
+                "# shared connections, re-read at every start (cicsx connection load)\nloads = [{}]\n",
+                list.join(", ")
+            ));
+        }
         for c in &self.list {
             out.push_str("\n[[connection]]\n");
             out.push_str(&format!("name = {}\n", quote(&c.name)));
@@ -595,7 +630,7 @@ static CONNECTION_KEYS: Keys = Keys {
 
 static FILE_KEYS: Keys = Keys {
     context: "connections.toml",
-    allowed: &["version", "connection"],
+    allowed: &["version", "connection", "loads"],
     nested: &[("connection", &CONNECTION_KEYS)],
 };
 
@@ -606,6 +641,8 @@ struct RawFile {
     version: Option<Spanned<i64>>,
     #[serde(default)]
     connection: Vec<Spanned<RawConnection>>,
+    #[serde(default)]
+    loads: Vec<String>,
 }
 
 #[derive(Deserialize)]

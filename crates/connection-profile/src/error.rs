@@ -173,6 +173,24 @@ pub enum Error {
     )]
     NoWorkspaceDir,
 
+    /// A Zowe team configuration (zowe.config.json) cannot be used.
+    #[error("CICSX0512E {}: {reason}", path.display())]
+    Zowe {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+
+    /// A loaded (shared, read-only) connections file or URL cannot be read now.
+    #[error("CICSX0513E The shared connections at {location} cannot be read: {reason}")]
+    SharedSource {
+        /// The path or URL.
+        location: String,
+        /// Why.
+        reason: String,
+    },
+
     /// Reading, writing, locking or creating a file or directory failed.
     #[error("CICSX0511E Cannot {op} {}: {source}", path.display())]
     Io {
@@ -200,6 +218,8 @@ impl Error {
             Error::NotFound { .. } => "CICSX0508E",
             Error::InvalidPreference { .. } => "CICSX0509E",
             Error::NoWorkspaceDir => "CICSX0510E",
+            Error::Zowe { .. } => "CICSX0512E",
+            Error::SharedSource { .. } => "CICSX0513E",
             Error::Io { .. } => "CICSX0511E",
         }
     }
@@ -237,6 +257,12 @@ impl Error {
             Error::InvalidPreference { .. } => "A security preference has a value cicsx \
                 cannot use."
                 .to_owned(),
+            Error::Zowe { .. } => "The file is not a Zowe team configuration cicsx can read, or \
+                it has no profile of type cics."
+                .to_owned(),
+            Error::SharedSource { .. } => "A loaded connections file is re-read at every start; \
+                this time it could not be read, so its connections are not available."
+                .to_owned(),
             Error::NoWorkspaceDir => "cicsx keeps connections, preferences and its keystore \
                 in a workspace directory, and could not find where that should be."
                 .to_owned(),
@@ -265,6 +291,12 @@ impl Error {
             Error::DuplicateName { .. } => "Choose another name.".to_owned(),
             Error::NotFound { .. } => "List the connections to see their names.".to_owned(),
             Error::InvalidPreference { field, .. } => format!("Correct the {field} preference."),
+            Error::Zowe { .. } => "Give the zowe.config.json that holds your cics profiles \
+                (zowe config list --locations shows where it is)."
+                .to_owned(),
+            Error::SharedSource { .. } => "Check the path or URL, or remove the link with \
+                `cicsx connection unload`."
+                .to_owned(),
             Error::NoWorkspaceDir => "Give a workspace directory with --workspace or the \
                 CICSX_WORKSPACE environment variable."
                 .to_owned(),
@@ -286,7 +318,11 @@ impl Error {
             | Error::CertificateNeedsSecure { at, .. }
             | Error::DuplicateName { at, .. }
             | Error::InvalidPreference { at, .. } => at.path = Some(path.to_path_buf()),
-            Error::NotFound { .. } | Error::NoWorkspaceDir | Error::Io { .. } => {}
+            Error::NotFound { .. }
+            | Error::NoWorkspaceDir
+            | Error::Io { .. }
+            | Error::Zowe { .. }
+            | Error::SharedSource { .. } => {}
         }
         self
     }

@@ -102,6 +102,7 @@ mod connection;
 mod error;
 mod preferences;
 mod schema;
+mod sharing;
 mod workspace;
 
 pub use connection::{CONNECTIONS_VERSION, Connection, Connections, Credential, MAX_NAME_CHARS};
@@ -109,4 +110,5 @@ pub use error::{Error, Location};
 pub use preferences::{
     KEYSTORE_TYPES, PREFERENCES_VERSION, Preferences, Protocol, UnknownProtocol,
 };
+pub use sharing::{Confirmation, ImportReport, Loaded, State, parse_shared, parse_zowe};
 pub use workspace::{CONNECTIONS_FILE, KEYSTORE_FILE, PREFERENCES_FILE, WORKSPACE_ENV, Workspace};

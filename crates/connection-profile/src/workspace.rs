@@ -133,6 +133,76 @@ impl Workspace {
         Ok(result)
     }
 
+    /// `state.toml`: what the user confirmed about loaded connections.
+    pub fn state_path(&self) -> PathBuf {
+        self.dir.join("state.toml")
+    }
+
+    /// Reads `state.toml`; a missing file gives an empty state.
+    pub fn load_state(&self) -> Result<crate::State, Error> {
+        let path = self.state_path();
+        match read_text(&path)? {
+            None => Ok(crate::State::default()),
+            Some(text) => crate::State::parse(&text).map_err(|e| e.in_file(&path)),
+        }
+    }
+
+    /// Changes `state.toml` under its lock, atomically.
+    pub fn update_state<T>(
+        &self,
+        f: impl FnOnce(&mut crate::State) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        self.ensure_dir()?;
+        let path = self.state_path();
+        let _lock = self.lock(&path)?;
+        let mut state = self.load_state()?;
+        let result = f(&mut state)?;
+        write(&path, state.to_toml().as_bytes())?;
+        Ok(result)
+    }
+
+    /// Reads the connections of every loaded location, with the user's confirmations
+    /// applied. Paths are read here; `fetch` reads URLs (only cicsx-handshake opens sockets).
+    /// A location that cannot be read is reported in its [`crate::Loaded::error`], and the
+    /// others are still read.
+    pub fn load_shared(
+        &self,
+        connections: &Connections,
+        fetch: &mut dyn FnMut(&str) -> Result<String, String>,
+    ) -> Result<Vec<crate::Loaded>, Error> {
+        let state = self.load_state()?;
+        let mut out = Vec::new();
+        for location in connections.loads() {
+            let text = if location.starts_with("https://") || location.starts_with("http://") {
+                fetch(location)
+            } else {
+                fs::read_to_string(location).map_err(|e| e.to_string())
+            };
+            let parsed = text
+                .map_err(|reason| Error::SharedSource {
+                    location: location.clone(),
+                    reason,
+                })
+                .and_then(|t| crate::parse_shared(&t, Path::new(location)));
+            out.push(match parsed {
+                Ok((mut list, _)) => {
+                    state.apply(location, &mut list);
+                    crate::Loaded {
+                        location: location.clone(),
+                        connections: list,
+                        error: None,
+                    }
+                }
+                Err(e) => crate::Loaded {
+                    location: location.clone(),
+                    connections: Vec::new(),
+                    error: Some(e),
+                },
+            });
+        }
+        Ok(out)
+    }
+
     /// Reads the connections; a missing file gives none.
     pub fn load_connections(&self) -> Result<Connections, Error> {
         let path = self.connections_path();

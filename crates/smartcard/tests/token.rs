@@ -48,7 +48,7 @@ fn farm() -> &'static Farm {
 
 /// Runs the test body in a child process with the tokens above.
 fn on_tokens(test: &str, body: impl FnOnce()) {
-    isolated(test, &farm, &[], body);
+    isolated(test, &farm, &|_| Vec::new(), body);
 }
 
 fn module() -> Module {
@@ -539,6 +539,7 @@ fn two_connections_share_one_login() {
                 second.take_error()
             )
         });
+        assert_eq!(second.signatures(), 1, "signed on the token after the first logged out");
         drop(second);
         // Logged out now: a new connection logs in again.
         let third = client_auth("shared");
@@ -554,12 +555,17 @@ fn two_connections_share_one_login() {
 fn token_removed_during_a_connection() {
     on_tokens("token_removed_during_a_connection", || {
         let auth = client_auth("removed");
-        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
         rt.block_on(async {
-            let region =
-                MockRegion::start(Config { mode: Mode::ClientAuth, ..Default::default() })
-                    .await
-                    .unwrap();
+            let region = MockRegion::start(Config {
+                mode: Mode::ClientAuth,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
             let config = cicsx_handshake::client_config(TlsOptions {
                 verifier: support::server_verifier(),
                 client_auth: Some(ClientAuth::Resolver(auth.clone())),
@@ -577,7 +583,10 @@ fn token_removed_during_a_connection() {
                 .await
                 .expect_err("the token is gone");
             let shown = format!("{err}");
-            assert!(shown.contains("CICSX0311E"), "the handshake error names the cause: {shown}");
+            assert!(
+                shown.contains("CICSX0311E"),
+                "the handshake error names the cause: {shown}"
+            );
             region.shutdown().await;
         });
         let err = auth.take_error().expect("the error is kept");
@@ -587,7 +596,10 @@ fn token_removed_during_a_connection() {
             "token \"removed\" was removed or reset while in use"
         );
         let source = std::error::Error::source(&err).unwrap().to_string();
-        assert!(source.contains("Sign"), "the failing call is named: {source}");
+        assert!(
+            source.contains("Sign"),
+            "the failing call is named: {source}"
+        );
         assert_eq!(auth.signatures(), 1);
     });
 }
@@ -656,13 +668,18 @@ fn missing_module_and_a_library_that_is_not_one() {
 fn no_token_present() {
     support::require_tools(false);
     let opensc = Path::new("/usr/lib/x86_64-linux-gnu/pkcs11/opensc-pkcs11.so");
-    assert!(opensc.exists(), "OpenSC's PKCS#11 module is missing: Debian package opensc");
+    assert!(
+        opensc.exists(),
+        "OpenSC's PKCS#11 module is missing: Debian package opensc"
+    );
     let module = Module::load(opensc).expect("OpenSC loads without a reader");
     if module.tokens().unwrap().iter().any(|t| t.present) {
         eprintln!("a card is present on this machine: nothing to test");
         return;
     }
-    let err = module.client_auth(&Pkcs11Uri::token("cicstest"), &pin()).unwrap_err();
+    let err = module
+        .client_auth(&Pkcs11Uri::token("cicstest"), &pin())
+        .unwrap_err();
     assert_eq!(err.id(), "CICSX0304E", "{err}");
     assert!(err.to_string().contains("opensc-pkcs11.so"), "{err}");
     assert!(module.certificates(&Pkcs11Uri::default()).is_err());

@@ -121,6 +121,11 @@ fn benches(c: &mut Criterion) {
                 black_box(store.verifier(HOST, 1490, Verification::On))
             })
         });
+        // Per connection, once the store has prepared its anchors (the usual case: one store,
+        // many connections).
+        build.bench_function("cicsx TrustStore::verifier, anchors prepared", |b| {
+            b.iter(|| black_box(store.verifier(black_box(HOST), 1490, Verification::On)))
+        });
         build.bench_function("rustls RootCertStore + WebPkiServerVerifier", |b| {
             b.iter(|| black_box(rustls_verifier(black_box(&pki.anchors))))
         });

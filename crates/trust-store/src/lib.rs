@@ -8,8 +8,33 @@
 //! [`TrustVerifier::presented_chain`] gives the certificates the server sent, to show in a
 //! certificate alert ([`CertificateInfo`]) and to store if the user accepts.
 //!
-//! The crate does no I/O: keystores are read by `cicsx-keystore`, sockets are opened elsewhere.
-//! Errors carry stable message IDs `CICSX02xxE`.
+//! Anchors come from (each remembered as an [`AnchorSource`]):
+//! - the default keystore's trusted entries, and a configured truststore file (PKCS#12, JKS or
+//!   PEM bundle, read by `cicsx_keystore::Keystore::read`): [`TrustStore::add_store`];
+//! - the central truststore, a read-only file or `https://` URL re-read at every start and
+//!   cached for when it cannot be reached: [`CentralTruststore::resolve`] decides, sans-IO, what
+//!   to use, and [`TrustStore::add_central`] adds it;
+//! - optionally the operating system's roots: [`TrustStore::add_os_roots`].
+//!
+//! [`TrustStore::validate`] is the public validation API (rustls-webpki decides; see there for
+//! the one, user-granted, exception). `cargo xtask limbo` runs the x509-limbo suite through it
+//! and checks that it never accepts a chain plain rustls-webpki refuses.
+//! [`expiry_warnings`] lists trusted and client certificates that expire soon.
+//!
+//! The crate does no I/O other than [`TrustStore::add_os_roots`] reading the system's
+//! certificate store: keystores are read by `cicsx-keystore`, sockets are opened elsewhere.
+//! Errors carry stable message IDs `CICSX02xxE` ([`Error::id`]); warnings have their own:
+//!
+//! | ID | meaning |
+//! |---|---|
+//! | `CICSX0201E`–`CICSX0206E` | a server certificate was rejected ([`Error::Rejected`]) |
+//! | `CICSX0207E`–`CICSX0209E` | bad certificate, PEM or fingerprint input |
+//! | `CICSX0210E` | the operating system's certificates cannot be read |
+//! | `CICSX0211E` | not a valid central truststore location (e.g. `http://`) |
+//! | `CICSX0212E` | central truststore unreadable and no usable cached copy |
+//! | `CICSX0213W` | central truststore unreadable: the cached copy is used ([`CentralResolution::warning`]) |
+//! | `CICSX0214W` | a trusted or client certificate expires soon ([`ExpiryWarning`]) |
+//! | `CICSX0215W` | a trusted or client certificate has expired ([`ExpiryWarning`]) |
 //!
 //! ```
 //! use std::sync::Arc;

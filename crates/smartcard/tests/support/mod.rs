@@ -315,12 +315,15 @@ impl Farm {
     }
 }
 
+/// Extra environment variables for a child, given the farm.
+pub type ExtraEnv<'a> = &'a dyn Fn(&Farm) -> Vec<(&'static str, String)>;
+
 /// Runs `body` in a child process of this test binary, with `SOFTHSM2_CONF` pointing at the
-/// farm (and `extra` variables set). In the child, runs `body` itself.
+/// farm (and the `extra` variables set). In the child, runs `body` itself.
 pub fn isolated(
     test: &str,
     farm: &dyn Fn() -> &'static Farm,
-    extra: &[(&str, String)],
+    extra: ExtraEnv<'_>,
     body: impl FnOnce(),
 ) {
     if std::env::var(CHILD_ENV).as_deref() == Ok(test) {
@@ -334,7 +337,7 @@ pub fn isolated(
         .env(CHILD_ENV, test)
         .env(FARM_ENV, &farm.dir)
         .env("SOFTHSM2_CONF", &farm.conf)
-        .envs(extra.iter().map(|(k, v)| (k, v)))
+        .envs(extra(farm))
         .output()
         .expect("run the test child");
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -383,12 +386,15 @@ pub fn server_config(client_ca_pem: &str) -> Arc<ServerConfig> {
     let key =
         PrivateKeyDer::from_pem_slice(cicsx_mock_cics::fixtures::SERVER_ECDSA_KEY_PEM.as_bytes())
             .unwrap();
-    let config = ServerConfig::builder_with_provider(provider)
+    let mut config = ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .unwrap()
         .with_client_cert_verifier(verifier)
         .with_single_cert(chain, key)
         .unwrap();
+    // Every handshake a full one, with a client signature: no resumption.
+    config.session_storage = Arc::new(rustls::server::NoServerSessionStorage {});
+    config.send_tls13_tickets = 0;
     Arc::new(config)
 }
 
@@ -435,10 +441,10 @@ pub fn token_dir(farm: &Farm, label: &str) -> PathBuf {
         .unwrap()
         .flatten()
     {
-        if let Ok(bytes) = std::fs::read(entry.path().join("token.object")) {
-            if bytes.windows(32).any(|w| w == padded.as_slice()) {
-                return entry.path();
-            }
+        if let Ok(bytes) = std::fs::read(entry.path().join("token.object"))
+            && bytes.windows(32).any(|w| w == padded.as_slice())
+        {
+            return entry.path();
         }
     }
     panic!("no token {label}");
@@ -447,5 +453,9 @@ pub fn token_dir(farm: &Farm, label: &str) -> PathBuf {
 /// Takes the token away under SoftHSM: moves its directory out of the token directory (one
 /// atomic rename: other test processes' SoftHSM may be looking at the token directory).
 pub fn remove_token_files(farm: &Farm, label: &str) {
-    std::fs::rename(token_dir(farm, label), farm.dir.join(format!("pulled-{label}"))).unwrap();
+    std::fs::rename(
+        token_dir(farm, label),
+        farm.dir.join(format!("pulled-{label}")),
+    )
+    .unwrap();
 }
