@@ -101,8 +101,8 @@ pub(crate) fn load(path: &Path) -> Result<Vec<Value>, String> {
     } else {
         raw
     };
-    let value: Value = serde_json::from_slice(&json)
-        .map_err(|e| format!("{}: not JSON: {e}", path.display()))?;
+    let value: Value =
+        serde_json::from_slice(&json).map_err(|e| format!("{}: not JSON: {e}", path.display()))?;
     match value {
         Value::Object(mut top) => match top.remove("testcases") {
             Some(Value::Array(cases)) => Ok(cases),
@@ -113,39 +113,77 @@ pub(crate) fn load(path: &Path) -> Result<Vec<Value>, String> {
     }
 }
 
-/// Runs `cases`; `now` is used for cases without a validation time.
+/// Runs `cases`; `now` is used for cases without a validation time. The cases are shared out
+/// among the CPUs; the report lists IDs in file order.
 pub(crate) fn evaluate(cases: &[Value], now: UnixTime) -> Result<Report, String> {
-    let algorithms = rustls::crypto::aws_lc_rs::default_provider()
-        .signature_verification_algorithms
-        .all;
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = cases.len().div_ceil(threads).max(1);
+    let verdicts: Vec<Result<Vec<Verdict>, String>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = cases
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || run_cases(part, now)))
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| {
+                w.join()
+                    .unwrap_or_else(|_| Err("a worker thread panicked".into()))
+            })
+            .collect()
+    });
     let mut report = Report::default();
-    for case in cases {
-        let id = case["id"].as_str().unwrap_or("(no id)");
-        match run_case(case, now, algorithms).map_err(|e| format!("case {id}: {e}"))? {
-            Verdict::Skipped(_) => {
-                report.ours.skipped += 1;
-                report.webpki.skipped += 1;
-            }
-            Verdict::Ran {
-                expected_success,
-                webpki,
-                ours,
-            } => {
-                report.ours.count(expected_success, ours);
-                report.webpki.count(expected_success, webpki);
-                if webpki != expected_success {
-                    report.webpki_wrong.push((id.to_owned(), expected_success, webpki));
-                }
-                if ours && !webpki {
-                    report.more_lenient.push(id.to_owned());
-                }
-                if webpki && !ours {
-                    report.stricter.push(id.to_owned());
-                }
-            }
+    let mut verdicts = verdicts.into_iter();
+    for part in cases.chunks(chunk) {
+        let part_verdicts = verdicts.next().ok_or("a worker is missing")??;
+        for (case, verdict) in part.iter().zip(part_verdicts) {
+            tally(&mut report, case, verdict);
         }
     }
     Ok(report)
+}
+
+fn run_cases(cases: &[Value], now: UnixTime) -> Result<Vec<Verdict>, String> {
+    let algorithms = rustls::crypto::aws_lc_rs::default_provider()
+        .signature_verification_algorithms
+        .all;
+    cases
+        .iter()
+        .map(|case| {
+            run_case(case, now, algorithms).map_err(|e| {
+                let id = case["id"].as_str().unwrap_or("(no id)");
+                format!("case {id}: {e}")
+            })
+        })
+        .collect()
+}
+
+fn tally(report: &mut Report, case: &Value, verdict: Verdict) {
+    let id = case["id"].as_str().unwrap_or("(no id)");
+    match verdict {
+        Verdict::Skipped(_) => {
+            report.ours.skipped += 1;
+            report.webpki.skipped += 1;
+        }
+        Verdict::Ran {
+            expected_success,
+            webpki,
+            ours,
+        } => {
+            report.ours.count(expected_success, ours);
+            report.webpki.count(expected_success, webpki);
+            if webpki != expected_success {
+                report
+                    .webpki_wrong
+                    .push((id.to_owned(), expected_success, webpki));
+            }
+            if ours && !webpki {
+                report.more_lenient.push(id.to_owned());
+            }
+            if webpki && !ours {
+                report.stricter.push(id.to_owned());
+            }
+        }
+    }
 }
 
 /// Runs one case on both sides.
@@ -307,8 +345,8 @@ pub(crate) fn parse_time(text: &str) -> Result<UnixTime, String> {
     if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 {
         return Err(bad());
     }
-    let secs = days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second
-        - offset;
+    let secs =
+        days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second - offset;
     let secs = u64::try_from(secs).map_err(|_| bad())?;
     Ok(UnixTime::since_unix_epoch(Duration::from_secs(secs)))
 }
@@ -415,8 +453,16 @@ mod tests {
             secs(parse_time("2024-03-01T01:00:00+01:00").unwrap()),
             1_709_251_200
         );
-        assert_eq!(secs(parse_time("2000-02-29T00:00:00Z").unwrap()), 951_782_400);
-        for bad in ["", "2024-03-01", "2024-13-01T00:00:00Z", "2024-03-01T00:00:00"] {
+        assert_eq!(
+            secs(parse_time("2000-02-29T00:00:00Z").unwrap()),
+            951_782_400
+        );
+        for bad in [
+            "",
+            "2024-03-01",
+            "2024-13-01T00:00:00Z",
+            "2024-03-01T00:00:00",
+        ] {
             assert!(parse_time(bad).is_err(), "{bad}");
         }
     }

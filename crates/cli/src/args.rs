@@ -38,6 +38,18 @@ pub(crate) enum Command {
     /// Find out why a connection fails: TLS or plain, protocol versions and cipher suites
     /// (rated), the certificate chain and its trust, client certificate requests, and the fix.
     Diagnose(DiagnoseArgs),
+    /// Explain a message ID (e.g. CICSX0407E): what it means and what to change on the
+    /// client and on the CICS region. `--list` lists every message.
+    Explain {
+        /// The message ID; with or without the severity letter, any case.
+        id: Option<String>,
+        /// List every message ID with its title.
+        #[arg(long, conflicts_with = "id")]
+        list: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Run the whole flow against a mock CICS region started in this process.
     Demo,
 }

@@ -13,8 +13,10 @@ use crate::session;
 
 /// Runs the parsed command line.
 pub(crate) fn run(cli: Cli) -> Result<(), Failure> {
-    if let Command::Demo = cli.command {
-        return crate::demo::run();
+    match cli.command {
+        Command::Demo => return crate::demo::run(),
+        Command::Explain { id, list, json } => return crate::explain::run(id, list, json),
+        _ => {}
     }
     let workspace = Workspace::locate(cli.workspace)?;
     match cli.command {
@@ -25,7 +27,7 @@ pub(crate) fn run(cli: Cli) -> Result<(), Failure> {
         Command::Truststore(cmd) => crate::stores::truststore(&workspace, cmd),
         Command::Prefs(cmd) => crate::stores::prefs(&workspace, cmd),
         Command::Diagnose(args) => runtime()?.block_on(crate::diagnose::run(&workspace, args)),
-        Command::Demo => unreachable!("handled above"),
+        Command::Demo | Command::Explain { .. } => unreachable!("handled above"),
     }
 }
 

@@ -9,6 +9,7 @@ mod commands;
 mod demo;
 mod diagnose;
 mod error;
+mod explain;
 mod interact;
 mod session;
 mod stores;

@@ -43,8 +43,12 @@ async fn open_inner(
     if let Credential::Pkcs12File { path, .. } = &connection.credential {
         secrets.pkcs12_passphrase = Some(ask.pkcs12_passphrase(path)?);
     }
-    let mut connector =
-        Connector::new(workspace, preferences, connection, &secrets).map_err(Failure::from)?;
+    let mut connector = Connector::new(workspace, preferences, connection, &secrets)
+        .await
+        .map_err(Failure::from)?;
+    for warning in connector.warnings() {
+        eprintln!("{warning}");
+    }
     let endpoint = connector.endpoint().to_string();
     if connector.is_secure() && secrets.keystore_passphrase.is_none() {
         let path = preferences
@@ -55,7 +59,7 @@ async fn open_inner(
     }
     if connector.is_secure() && connector.verification_off() {
         eprintln!(
-            "CICSX0201W Trust verification is off: the certificate of {endpoint} is not checked, and anyone between you and the region could read your password."
+            "CICSX0921W Trust verification is off: the certificate of {endpoint} is not checked, and anyone between you and the region could read your password."
         );
     }
     if !connector.is_secure() && matches!(connection.credential, Credential::Password { .. }) {

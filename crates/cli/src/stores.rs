@@ -28,7 +28,9 @@ pub(crate) fn prefs(workspace: &Workspace, cmd: PrefsCommand) -> Result<(), Fail
                     .map(|k| {
                         let v = p.get(k).ok().flatten();
                         let v = match (*k, v) {
-                            ("trust_verification", Some(v)) => serde_json::Value::Bool(v == "true"),
+                            ("trust_verification" | "system_roots", Some(v)) => {
+                                serde_json::Value::Bool(v == "true")
+                            }
                             (_, Some(v)) => serde_json::Value::String(v),
                             (_, None) => serde_json::Value::Null,
                         };
@@ -62,7 +64,7 @@ pub(crate) fn prefs(workspace: &Workspace, cmd: PrefsCommand) -> Result<(), Fail
             if key == "trust_verification" && !p.trust_verification {
                 let _ = writeln!(
                     out,
-                    "CICSX0201W Trust verification is now off: cicsx will connect to any server \
+                    "CICSX0921W Trust verification is now off: cicsx will connect to any server \
                      without checking its certificate, and will warn on every connection."
                 );
             }

@@ -466,3 +466,86 @@ async fn confirmed_tls_connection_whose_port_turned_plain_is_a_mismatch() {
     assert!(run.stderr.contains("travel unencrypted"), "{run}");
     assert_eq!(plain.stats().authorization_headers, 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn central_truststore_is_reread_and_cached() {
+    let region = region(Mode::Strong, CertChoice::Valid).await;
+    let cx = Cx::new();
+    let central = cx.path("central.pem");
+    std::fs::write(&central, cicsx_mock_cics::fixtures::ROOT_CA_PEM).unwrap();
+    cx.run(
+        &[
+            "prefs",
+            "set",
+            "central_truststore",
+            central.to_str().unwrap(),
+        ],
+        &[],
+    )
+    .await
+    .ok();
+    cx.add("r", region.addr().port(), true, &["--user", "cicsuser"])
+        .await;
+    let run = cx.run(&["connect", "r"], &[PASSWORD]).await;
+    assert!(
+        run.ok()
+            .contains("issued by a trusted certificate authority"),
+        "{run}"
+    );
+
+    let list = cx.run(&["truststore", "list"], &[]).await;
+    assert!(list.ok().contains("central"), "{list}");
+
+    // The central file is gone: the cached copy is used, with a warning.
+    std::fs::remove_file(&central).unwrap();
+    let run = cx.run(&["connect", "r"], &[PASSWORD]).await;
+    run.ok();
+    assert!(run.stderr.contains("CICSX0213W"), "{run}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn certificates_about_to_expire_are_warned_about_on_connect() {
+    let region = region(Mode::Strong, CertChoice::Valid).await;
+    let cx = Cx::new();
+    cx.trust_fixture_ca();
+    let (key, cert) = (cx.path("soon.key"), cx.path("soon.pem"));
+    let out = std::process::Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+        ])
+        .args(["-days", "10", "-subj", "/CN=Soon Expiring CA", "-keyout"])
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .expect("openssl is installed by .ci/run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    cx.run(
+        &[
+            "keystore",
+            "trust",
+            cert.to_str().unwrap(),
+            "--alias",
+            "soon",
+        ],
+        &[],
+    )
+    .await
+    .ok();
+    cx.add("r", region.addr().port(), true, &["--user", "cicsuser"])
+        .await;
+    let run = cx.run(&["connect", "r"], &[PASSWORD]).await;
+    run.ok();
+    assert!(run.stderr.contains("CICSX0214W"), "{run}");
+    assert!(run.stderr.contains("Soon Expiring CA"), "{run}");
+}

@@ -15,7 +15,9 @@ use std::path::Path;
 use cicsx_handshake::{ClientAuth, Endpoint, HttpConnection, Timeouts, TlsOptions, TlsVersions};
 use cicsx_keystore::{Keystore, KeystoreFile, SecretString};
 use cicsx_profile::{Connection, Credential, Preferences, Protocol, Workspace};
-use cicsx_truststore::{AnchorSource, Rejection, TrustOutcome, TrustStore, Verification};
+use cicsx_truststore::{
+    AnchorSource, CentralTruststore, Rejection, TrustOutcome, TrustStore, Verification,
+};
 use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 
 use crate::Error;
@@ -46,6 +48,7 @@ pub struct Connector {
     timeouts: Timeouts,
     keystore: KeystoreFile,
     keystore_passphrase: SecretString,
+    warnings: Vec<String>,
 }
 
 impl std::fmt::Debug for Connector {
@@ -69,9 +72,11 @@ pub struct Connected {
 
 impl Connector {
     /// Prepares a connect: opens the keystore (creating the workspace's default keystore with
-    /// pass phrase `changeit` on first use), builds the trust store, loads the client
-    /// certificate. Nothing is sent on the network.
-    pub fn new(
+    /// pass phrase `changeit` on first use), builds the trust store (re-reading the central
+    /// truststore, which may mean fetching it over https), loads the client certificate, and
+    /// collects warnings (a stale central truststore, certificates that expire within 30
+    /// days). Nothing is sent to the CICS region.
+    pub async fn new(
         workspace: &Workspace,
         preferences: &Preferences,
         connection: &Connection,
@@ -82,8 +87,23 @@ impl Connector {
             keystore,
             store,
             keystore_passphrase,
-            trust,
+            mut trust,
         } = prepare(workspace, preferences, secrets, connection.secure)?;
+        let mut warnings = Vec::new();
+        if connection.secure {
+            if let Some(warning) = add_central(workspace, preferences, &mut trust, true).await? {
+                warnings.push(warning);
+            }
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs() as i64)
+                .unwrap_or(0);
+            warnings.extend(
+                cicsx_truststore::expiry_warnings(&trust, &store, now, EXPIRY_WARNING_DAYS)
+                    .iter()
+                    .map(|w| format!("{} {w}", w.id())),
+            );
+        }
         let client_key = match &connection.credential {
             Credential::Pkcs12File { path, alias, .. } => {
                 let passphrase = secrets.pkcs12_passphrase.clone().unwrap_or_else(|| {
@@ -126,7 +146,14 @@ impl Connector {
             timeouts: Timeouts::default(),
             keystore,
             keystore_passphrase,
+            warnings,
         })
+    }
+
+    /// Warnings to show before connecting: a central truststore that could not be re-read,
+    /// certificates that expire within 30 days or have expired.
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
     }
 
     /// Replaces the time limits.
@@ -222,6 +249,58 @@ impl Connector {
     }
 }
 
+/// Trusted and client certificates that expire within this many days are warned about.
+pub const EXPIRY_WARNING_DAYS: i64 = 30;
+
+/// Adds the central truststore's anchors. With `reread`, a path is read and an https URL
+/// fetched now (the fetch trusts the anchors so far and the operating system's roots), and a
+/// good copy is cached in the workspace; when it cannot be read, the cached copy is used with
+/// a warning. Without `reread` (listing commands) only the cached copy is used, if any.
+async fn add_central(
+    workspace: &Workspace,
+    preferences: &Preferences,
+    trust: &mut TrustStore,
+    reread: bool,
+) -> Result<Option<String>, Error> {
+    let Some(location) = &preferences.central_truststore else {
+        return Ok(None);
+    };
+    let central = CentralTruststore::parse(location)?;
+    let cache_path = workspace.dir().join(central.cache_file_name());
+    let cached = std::fs::read(&cache_path).ok().map(|bytes| {
+        let modified = std::fs::metadata(&cache_path)
+            .and_then(|m| m.modified())
+            .unwrap_or_else(|_| std::time::SystemTime::now());
+        (bytes, modified)
+    });
+    let fetched = if !reread {
+        match &cached {
+            Some((bytes, _)) => Ok(bytes.clone()),
+            None => Err("it has not been read yet".to_owned()),
+        }
+    } else if central.is_url() {
+        let mut fetch_trust = trust.clone();
+        let _ = fetch_trust.add_os_roots();
+        fetch_https_bytes(location, &fetch_trust, &Timeouts::default()).await
+    } else {
+        std::fs::read(location).map_err(|e| e.to_string())
+    };
+    let resolution = central.resolve(fetched, cached)?;
+    if let Some(bytes) = &resolution.write_cache
+        && reread
+    {
+        workspace.ensure_dir()?;
+        cicsx_keystore::fs::write_atomic(&cache_path, bytes, 0o644).map_err(|source| {
+            Error::File {
+                path: cache_path.clone(),
+                source,
+            }
+        })?;
+    }
+    trust.add_central(&central, &resolution);
+    Ok(resolution.warning)
+}
+
 /// What every connect (and `cicsx truststore list`) builds from the workspace and preferences.
 struct Prepared {
     keystore: KeystoreFile,
@@ -257,6 +336,9 @@ fn prepare(
     if let Some(path) = &preferences.truststore {
         add_truststore(&mut trust, path, &keystore_passphrase)?;
     }
+    if preferences.system_roots {
+        trust.add_os_roots()?;
+    }
     Ok(Prepared {
         keystore,
         store,
@@ -277,7 +359,27 @@ pub fn trust_store(
         .clone()
         .unwrap_or_else(|| workspace.keystore_path());
     let exists = KeystoreFile::new(path).exists();
-    Ok(prepare(workspace, preferences, secrets, exists)?.trust)
+    let mut trust = prepare(workspace, preferences, secrets, exists)?.trust;
+    if preferences.central_truststore.is_some() {
+        // Listing: the copy cached by the last connect, without network.
+        let cached_only = add_central(workspace, preferences, &mut trust, false);
+        if let Err(e) = block_on_ready(cached_only) {
+            tracing::warn!("central truststore not listed: {e}");
+        }
+    }
+    Ok(trust)
+}
+
+/// Runs a future that never waits (no I/O inside), without a runtime.
+fn block_on_ready<T>(f: impl std::future::Future<Output = T>) -> T {
+    let waker = std::task::Waker::noop();
+    let mut cx = std::task::Context::from_waker(waker);
+    let mut f = std::pin::pin!(f);
+    loop {
+        if let std::task::Poll::Ready(v) = f.as_mut().poll(&mut cx) {
+            return v;
+        }
+    }
 }
 
 fn add_truststore(
@@ -341,6 +443,16 @@ pub async fn fetch_https(
     trust: &TrustStore,
     timeouts: &Timeouts,
 ) -> Result<String, String> {
+    let bytes = fetch_https_bytes(url, trust, timeouts).await?;
+    String::from_utf8(bytes).map_err(|_| "the file is not UTF-8 text".to_owned())
+}
+
+/// [`fetch_https`], returning the bytes.
+pub async fn fetch_https_bytes(
+    url: &str,
+    trust: &TrustStore,
+    timeouts: &Timeouts,
+) -> Result<Vec<u8>, String> {
     let uri: hyper::Uri = url.parse().map_err(|e| format!("not a URL: {e}"))?;
     if uri.scheme_str() != Some("https") {
         return Err("only https:// URLs are read (a shared file fetched in clear could be replaced on the way)".into());
@@ -379,5 +491,5 @@ pub async fn fetch_https(
     if response.status != hyper::StatusCode::OK {
         return Err(format!("the server answered HTTP {}", response.status));
     }
-    String::from_utf8(response.body.to_vec()).map_err(|_| "the file is not UTF-8 text".to_owned())
+    Ok(response.body.to_vec())
 }

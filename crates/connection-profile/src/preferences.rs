@@ -113,6 +113,10 @@ pub struct Preferences {
     pub central_truststore: Option<String>,
     /// The PKCS#11 module (driver) for smart cards, e.g. `/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so`.
     pub smartcard_module: Option<PathBuf>,
+    /// Also trust the operating system's root certificates (default false: a CICS region's
+    /// certificate usually comes from the company's own CA, and trusting every public CA
+    /// widens who can impersonate it).
+    pub system_roots: bool,
     /// Which TLS versions to offer.
     pub protocol: Protocol,
 }
@@ -126,6 +130,7 @@ impl Default for Preferences {
             truststore: None,
             central_truststore: None,
             smartcard_module: None,
+            system_roots: false,
             protocol: Protocol::Default,
         }
     }
@@ -160,6 +165,7 @@ impl Preferences {
             truststore: raw.truststore.map(PathBuf::from),
             central_truststore: raw.central_truststore,
             smartcard_module: raw.smartcard_module.map(PathBuf::from),
+            system_roots: raw.system_roots.unwrap_or(false),
             protocol: raw.protocol.unwrap_or_default(),
         };
         preferences.validate()?;
@@ -206,6 +212,7 @@ impl Preferences {
         "truststore",
         "central_truststore",
         "smartcard_module",
+        "system_roots",
         "protocol",
     ];
 
@@ -219,6 +226,7 @@ impl Preferences {
             "truststore" => path(&self.truststore),
             "central_truststore" => self.central_truststore.clone(),
             "smartcard_module" => path(&self.smartcard_module),
+            "system_roots" => Some(self.system_roots.to_string()),
             "protocol" => Some(self.protocol.as_str().to_owned()),
             _ => return Err(unknown_key(key)),
         })
@@ -248,16 +256,20 @@ impl Preferences {
         let mut next = self.clone();
         match key {
             "trust_verification" => {
-                next.trust_verification = match value.to_ascii_lowercase().as_str() {
-                    "true" | "on" | "yes" => true,
-                    "false" | "off" | "no" => false,
-                    _ => {
-                        return Err(invalid(
-                            "trust_verification",
-                            format!("{value:?} is not on or off (true/false, yes/no)"),
-                        ));
-                    }
-                }
+                next.trust_verification = on_off(value).ok_or_else(|| {
+                    invalid(
+                        "trust_verification",
+                        format!("{value:?} is not on or off (true/false, yes/no)"),
+                    )
+                })?
+            }
+            "system_roots" => {
+                next.system_roots = on_off(value).ok_or_else(|| {
+                    invalid(
+                        "system_roots",
+                        format!("{value:?} is not on or off (true/false, yes/no)"),
+                    )
+                })?
             }
             "keystore" => next.keystore = text(value).map(PathBuf::from),
             "keystore_type" => next.keystore_type = text(value).map(|v| v.to_ascii_uppercase()),
@@ -290,6 +302,7 @@ impl Preferences {
             self.trust_verification
         ));
         out.push_str(&format!("protocol = {}\n", quote(self.protocol.as_str())));
+        out.push_str(&format!("system_roots = {}\n", self.system_roots));
         let path = |p: &Option<PathBuf>| p.as_deref().map(|p| p.to_string_lossy().into_owned());
         let optional = [
             (
@@ -325,6 +338,14 @@ impl Preferences {
             }
         }
         out
+    }
+}
+
+fn on_off(value: &str) -> Option<bool> {
+    match value.to_ascii_lowercase().as_str() {
+        "true" | "on" | "yes" => Some(true),
+        "false" | "off" | "no" => Some(false),
+        _ => None,
     }
 }
 
@@ -391,6 +412,7 @@ static PREFERENCES_KEYS: Keys = Keys {
         "truststore",
         "central_truststore",
         "smartcard_module",
+        "system_roots",
         "protocol",
     ],
     nested: &[],
@@ -407,6 +429,7 @@ struct RawPreferences {
     truststore: Option<String>,
     central_truststore: Option<String>,
     smartcard_module: Option<String>,
+    system_roots: Option<bool>,
     protocol: Option<Protocol>,
 }
 

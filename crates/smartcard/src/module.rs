@@ -482,44 +482,65 @@ impl Module {
     ///
     /// Certificates that cannot be parsed are left out (and logged at `warn` level).
     pub fn certificates(&self, token: &Pkcs11Uri) -> Result<Vec<TokenCertificate>, Error> {
+        let tokens = self.matching_tokens(token)?;
+        let several = tokens.len() > 1;
         let mut out = Vec::new();
-        for (slot, info) in self.matching_tokens(token)? {
-            let session = self.open_session(slot, &info)?;
-            let certs = find_certificates(&session, token, &info.label)?;
-            let mut key_ids = find_key_ids(&session, ObjectClass::PRIVATE_KEY, &info.label)?;
-            key_ids.extend(find_key_ids(
-                &session,
-                ObjectClass::PUBLIC_KEY,
-                &info.label,
-            )?);
-            for cert in certs {
-                let parsed = match parse_cert(&cert.der) {
-                    Ok(parsed) => parsed,
-                    Err(reason) => {
-                        tracing::warn!(token = %info.label, label = %cert.label, %reason,
-                            "unreadable certificate on token left out");
-                        continue;
-                    }
-                };
-                let uri = Pkcs11Uri {
-                    token: Some(info.label.clone()),
-                    serial: Some(info.serial.clone()),
-                    object: Some(cert.label.clone()),
-                    id: Some(cert.id.clone()),
-                    ..Pkcs11Uri::default()
-                };
-                out.push(TokenCertificate {
-                    token: info.label.clone(),
-                    has_private_key: !cert.id.is_empty() && key_ids.contains(&cert.id),
-                    label: cert.label,
-                    id: cert.id,
-                    certificate: CertificateDer::from(cert.der),
-                    subject: parsed.subject,
-                    issuer: parsed.issuer,
-                    key_type: parsed.key_type,
-                    uri,
-                });
+        for (slot, info) in tokens {
+            match self.token_certificates(slot, &info, token) {
+                Ok(certs) => out.extend(certs),
+                // Among several tokens, one that cannot be read (being reset, or removed
+                // since it was listed) does not hide the others.
+                Err(e) if several => {
+                    tracing::warn!(token = %info.label, "{} {e}; token left out", e.id());
+                }
+                Err(e) => return Err(e),
             }
+        }
+        Ok(out)
+    }
+
+    fn token_certificates(
+        &self,
+        slot: Slot,
+        info: &TokenInfo,
+        token: &Pkcs11Uri,
+    ) -> Result<Vec<TokenCertificate>, Error> {
+        let mut out = Vec::new();
+        let session = self.open_session(slot, info)?;
+        let certs = find_certificates(&session, token, &info.label)?;
+        let mut key_ids = find_key_ids(&session, ObjectClass::PRIVATE_KEY, &info.label)?;
+        key_ids.extend(find_key_ids(
+            &session,
+            ObjectClass::PUBLIC_KEY,
+            &info.label,
+        )?);
+        for cert in certs {
+            let parsed = match parse_cert(&cert.der) {
+                Ok(parsed) => parsed,
+                Err(reason) => {
+                    tracing::warn!(token = %info.label, label = %cert.label, %reason,
+                        "unreadable certificate on token left out");
+                    continue;
+                }
+            };
+            let uri = Pkcs11Uri {
+                token: Some(info.label.clone()),
+                serial: Some(info.serial.clone()),
+                object: Some(cert.label.clone()),
+                id: Some(cert.id.clone()),
+                ..Pkcs11Uri::default()
+            };
+            out.push(TokenCertificate {
+                token: info.label.clone(),
+                has_private_key: !cert.id.is_empty() && key_ids.contains(&cert.id),
+                label: cert.label,
+                id: cert.id,
+                certificate: CertificateDer::from(cert.der),
+                subject: parsed.subject,
+                issuer: parsed.issuer,
+                key_type: parsed.key_type,
+                uri,
+            });
         }
         Ok(out)
     }

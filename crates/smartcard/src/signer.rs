@@ -266,7 +266,7 @@ impl Signer for TokenSigner {
 /// token's login) and closes the session. Built by [`Module::client_auth`].
 ///
 /// When a signature fails during a handshake, rustls reports `Error::General` with this
-/// crate's message; [`last_error`](Self::last_error) returns the full [`Error`] (for
+/// crate's message; [`take_error`](Self::take_error) returns the full [`Error`] (for
 /// example [`Error::TokenRemoved`] when the card was pulled).
 pub struct TokenClientAuth {
     certified: Arc<CertifiedKey>,
@@ -578,15 +578,24 @@ fn choose_token(module: &Module, uri: &Pkcs11Uri) -> Result<(Slot, TokenInfo), E
     if tokens.len() > 1 {
         let mut holding = Vec::new();
         for (slot, info) in tokens {
-            let session = module.open_session(slot, &info)?;
-            if !find_certificates(&session, uri, &info.label)?.is_empty() {
+            // A token that cannot be read (being reset, removed since listed) holds nothing.
+            let holds = module.open_session(slot, &info).is_ok_and(|session| {
+                find_certificates(&session, uri, &info.label).is_ok_and(|c| !c.is_empty())
+            });
+            if holds {
                 holding.push((slot, info));
             }
         }
-        if holding.len() != 1 {
+        if holding.is_empty() {
+            return Err(Error::CertificateNotFound {
+                uri: uri.to_string(),
+                token: "any token".into(),
+            });
+        }
+        if holding.len() > 1 {
             return Err(Error::Ambiguous {
                 uri: uri.to_string(),
-                count: holding.len().max(2),
+                count: holding.len(),
                 what: "tokens",
             });
         }

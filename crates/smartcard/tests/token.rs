@@ -41,6 +41,9 @@ const TOKENS: &[TokenSpec] = &[
     TokenSpec::new("provider", Content::Ec),
 ];
 
+/// Tokens no test logs in to (listing them from other processes is reliable).
+const QUIET: &[&str] = &["listing", "empty", "locked"];
+
 fn farm() -> &'static Farm {
     static FARM: OnceLock<Farm> = OnceLock::new();
     FARM.get_or_init(|| Farm::create("token", TOKENS))
@@ -274,7 +277,10 @@ fn lists_tokens_flags_and_pin_status() {
                 .find(|t| t.label == label)
                 .unwrap_or_else(|| panic!("{label}: {tokens:?}"))
         };
-        for spec in TOKENS {
+        // Only tokens that no other test process logs in to: SoftHSM rewrites a token's file
+        // on each login, and another process reading it at that moment may miss the token.
+        assert!(tokens.len() > QUIET.len());
+        for spec in TOKENS.iter().filter(|s| QUIET.contains(&s.label)) {
             let t = find(spec.label);
             assert!(t.present && t.flags.initialized && t.flags.user_pin_initialized);
             assert!(t.flags.login_required);
@@ -342,7 +348,11 @@ fn lists_certificates_without_login() {
                 .unwrap()
                 .is_empty()
         );
-        assert!(module.certificates(&Pkcs11Uri::default()).unwrap().len() >= 2 * 4 + 3);
+        let all = module.certificates(&Pkcs11Uri::default()).unwrap();
+        assert!(
+            all.iter().filter(|c| c.token == "listing").count() == 2,
+            "{all:?}"
+        );
     });
 }
 
@@ -435,7 +445,7 @@ fn missing_token_and_missing_certificate() {
             text.starts_with("no token matches pkcs11:token=nosuchcard (present: "),
             "{text}"
         );
-        assert!(text.contains("\"ec12\""), "{text}");
+        assert!(text.contains("\"listing\""), "{text}");
         assert!(
             module
                 .certificates(&Pkcs11Uri::token("nosuchcard"))
@@ -461,6 +471,10 @@ fn missing_token_and_missing_certificate() {
             "CICSX0309E",
             "a CA certificate without a key: {err}"
         );
+        let err = module
+            .client_auth(&uri("pkcs11:object=nowhere"), &pin())
+            .unwrap_err();
+        assert_eq!(err.id(), "CICSX0309E", "no token holds it: {err}");
         let err = module.pin_status(&Pkcs11Uri::default()).unwrap_err();
         assert_eq!(err.id(), "CICSX0310E", "several tokens: {err}");
     });
@@ -539,7 +553,11 @@ fn two_connections_share_one_login() {
                 second.take_error()
             )
         });
-        assert_eq!(second.signatures(), 1, "signed on the token after the first logged out");
+        assert_eq!(
+            second.signatures(),
+            1,
+            "signed on the token after the first logged out"
+        );
         drop(second);
         // Logged out now: a new connection logs in again.
         let third = client_auth("shared");

@@ -29,7 +29,9 @@ struct Pki {
 
 fn ca_params(cn: &str) -> CertificateParams {
     let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
-    params.distinguished_name.push(DnType::OrganizationName, "cicsx bench");
+    params
+        .distinguished_name
+        .push(DnType::OrganizationName, "cicsx bench");
     params.distinguished_name.push(DnType::CommonName, cn);
     params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
     params
@@ -48,7 +50,9 @@ fn pki(fillers: usize) -> Pki {
 
     let leaf_key = KeyPair::generate().unwrap();
     let mut leaf_params = CertificateParams::new(vec![HOST.to_owned()]).unwrap();
-    leaf_params.distinguished_name.push(DnType::CommonName, HOST);
+    leaf_params
+        .distinguished_name
+        .push(DnType::CommonName, HOST);
     leaf_params.is_ca = IsCa::ExplicitNoCa;
     let leaf = leaf_params.signed_by(&leaf_key, &int_issuer).unwrap();
 
@@ -72,7 +76,10 @@ fn pki(fillers: usize) -> Pki {
 
 fn trust_store(anchors: &[CertificateDer<'static>]) -> TrustStore {
     let mut store = TrustStore::new();
-    store.add_anchors(anchors.iter().cloned(), AnchorSource::Builtin("bench".into()));
+    store.add_anchors(
+        anchors.iter().cloned(),
+        AnchorSource::Builtin("bench".into()),
+    );
     store
 }
 

@@ -70,7 +70,11 @@ impl CentralTruststore {
     pub fn parse(location: &str) -> Result<Self, Error> {
         let location = location.trim();
         let refuse_as = |shown: &str, reason: &str| Error::CentralLocation {
-            location: shown.chars().take(200).flat_map(char::escape_debug).collect(),
+            location: shown
+                .chars()
+                .take(200)
+                .flat_map(char::escape_debug)
+                .collect(),
             reason: reason.to_owned(),
         };
         let refuse = |reason: &str| refuse_as(location, reason);
@@ -99,10 +103,7 @@ impl CentralTruststore {
         let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
         if let Some((_, host_part)) = authority.rsplit_once('@') {
             // Never repeat the credentials, not even in the error.
-            let shown = format!(
-                "{scheme}://***@{host_part}{}",
-                &rest[authority.len()..]
-            );
+            let shown = format!("{scheme}://***@{host_part}{}", &rest[authority.len()..]);
             return Err(refuse_as(
                 &shown,
                 "a user name or password in the URL is not supported (it would end up in logs)",
@@ -335,11 +336,17 @@ mod tests {
             .and_then(|n| n.strip_suffix(".pem"))
             .unwrap();
         assert_eq!(hex.len(), 16);
-        assert!(hex.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
+        assert!(
+            hex.bytes()
+                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+        );
         // SHA-256("https://a.example.com/ts.pem"), first 8 bytes: fixed forever, or users
         // lose their cached copy on upgrade.
         assert_eq!(name, "central-truststore-cf40355afa367661.pem");
-        assert_eq!(a.source().to_string(), "central truststore https://a.example.com/ts.pem");
+        assert_eq!(
+            a.source().to_string(),
+            "central truststore https://a.example.com/ts.pem"
+        );
     }
 
     #[test]
@@ -359,6 +366,9 @@ mod tests {
         let pem = pem_bundle(&[cert.clone(), cert.clone()]);
         let text = String::from_utf8(pem.clone()).unwrap();
         assert!(text.lines().all(|l| l.len() <= 64));
-        assert_eq!(parse_pem_certificates(&pem).unwrap(), vec![cert.clone(), cert]);
+        assert_eq!(
+            parse_pem_certificates(&pem).unwrap(),
+            vec![cert.clone(), cert]
+        );
     }
 }

@@ -430,11 +430,7 @@ impl TrustStore {
         engine: Arc<Engine>,
     ) -> Arc<TrustVerifier> {
         let host = normalize_host(host);
-        let pins = self
-            .pins_for(&host, port)
-            .into_iter()
-            .cloned()
-            .collect();
+        let pins = self.pins_for(&host, port).into_iter().cloned().collect();
         Arc::new(TrustVerifier::new(host, port, verification, pins, engine))
     }
 }

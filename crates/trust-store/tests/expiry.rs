@@ -15,7 +15,9 @@ fn cert(cn: &str, end: (i32, u8, u8)) -> (CertificateDer<'static>, PrivateKeyDer
     let key = rcgen::KeyPair::generate().unwrap();
     let mut params = rcgen::CertificateParams::new(vec!["cics.example.com".to_owned()]).unwrap();
     params.distinguished_name = rcgen::DistinguishedName::new();
-    params.distinguished_name.push(rcgen::DnType::CommonName, cn);
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, cn);
     params.not_before = rcgen::date_time_ymd(2020, 1, 1);
     params.not_after = rcgen::date_time_ymd(end.0, end.1, end.2);
     let der = params.self_signed(&key).unwrap().der().clone();
@@ -56,10 +58,7 @@ fn setup() -> (TrustStore, Keystore) {
 fn warnings_name_kind_alias_subject_source_and_date() {
     let (store, ks) = setup();
     let warnings = expiry_warnings(&store, &ks, NOW, 30);
-    let lines: Vec<String> = warnings
-        .iter()
-        .map(|w| format!("{} {w}", w.id()))
-        .collect();
+    let lines: Vec<String> = warnings.iter().map(|w| format!("{} {w}", w.id())).collect();
     assert_eq!(
         lines,
         [
@@ -111,7 +110,11 @@ fn client_certificates_with_a_named_source() {
     assert_eq!(warnings.len(), 1);
     assert_eq!(warnings[0].alias.as_deref(), Some("me"));
     assert_eq!(warnings[0].source, source);
-    assert!(warnings[0].to_string().ends_with(", in less than a day"), "{}", warnings[0]);
+    assert!(
+        warnings[0].to_string().ends_with(", in less than a day"),
+        "{}",
+        warnings[0]
+    );
     assert_eq!(warnings[0].id(), "CICSX0214W");
 
     // A store not built from a keystore still names where client certificates live.

@@ -20,7 +20,8 @@ mod limbo;
 const CASES: usize = 400;
 
 fn suite() -> Option<PathBuf> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/limbo/limbo.json.gz");
+    let path =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/limbo/limbo.json.gz");
     if path.exists() {
         Some(path)
     } else {
@@ -58,8 +59,15 @@ fn first_limbo_cases_are_never_more_lenient_than_webpki() {
     // The hand-written cases are mostly expected failures: a validator that accepted
     // everything, or refused everything, would be far off.
     let ran = CASES - report.ours.skipped;
-    assert!(report.ours.agree * 100 >= ran * 80, "{}", report.ours.summary());
-    assert!(report.ours.skipped >= 10, "CLIENT and max-depth cases are skipped");
+    assert!(
+        report.ours.agree * 100 >= ran * 80,
+        "{}",
+        report.ours.summary()
+    );
+    assert!(
+        report.ours.skipped >= 10,
+        "CLIENT and max-depth cases are skipped"
+    );
 }
 
 #[test]

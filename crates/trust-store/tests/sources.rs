@@ -59,7 +59,12 @@ fn validate_decides_as_the_verifier_does() {
     );
     // Another host name.
     assert!(matches!(
-        store.validate(&chain[0], &chain[1..], &name("cics.example.com"), UnixTime::now()),
+        store.validate(
+            &chain[0],
+            &chain[1..],
+            &name("cics.example.com"),
+            UnixTime::now()
+        ),
         Err(Rejection::WrongHost { .. })
     ));
     // IP addresses in the certificate.
@@ -201,7 +206,14 @@ fn pem_bundle_truststore_through_the_keystore_crate() {
 fn keytool_jks(dir: &std::path::Path) -> Option<Vec<u8>> {
     let path = dir.join("truststore.jks");
     let status = Command::new("keytool")
-        .args(["-importcert", "-noprompt", "-storetype", "JKS", "-alias", "cicsx-root"])
+        .args([
+            "-importcert",
+            "-noprompt",
+            "-storetype",
+            "JKS",
+            "-alias",
+            "cicsx-root",
+        ])
         .arg("-keystore")
         .arg(&path)
         .args(["-storepass", "changeit", "-file"])
@@ -209,10 +221,7 @@ fn keytool_jks(dir: &std::path::Path) -> Option<Vec<u8>> {
         .output();
     match status {
         Ok(out) if out.status.success() => Some(std::fs::read(&path).unwrap()),
-        Ok(out) => panic!(
-            "keytool failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        ),
+        Ok(out) => panic!("keytool failed: {}", String::from_utf8_lossy(&out.stderr)),
         Err(e) => {
             eprintln!("NOTICE: keytool not runnable ({e}); JKS truststore not tested");
             None
@@ -337,7 +346,12 @@ fn central_unreachable_uses_the_cache_with_a_warning_naming_its_age() {
 
 #[test]
 fn central_corrupt_content_falls_back_to_the_cache() {
-    let cached = || Some((fixture("ca/root.pem"), SystemTime::now() - Duration::from_secs(600)));
+    let cached = || {
+        Some((
+            fixture("ca/root.pem"),
+            SystemTime::now() - Duration::from_secs(600),
+        ))
+    };
     let mut truncated = fixture("ca/root.pem");
     truncated.truncate(truncated.len() / 2);
     for (what, bytes) in [
@@ -347,8 +361,14 @@ fn central_corrupt_content_falls_back_to_the_cache() {
         ),
         ("an empty file", Vec::new()),
         ("a truncated PEM", truncated),
-        ("PEM without certificates", b"-----BEGIN X509 CRL-----\nMAA=\n-----END X509 CRL-----\n".to_vec()),
-        ("half a PKCS#12 file", fixture("ca/truststore.p12")[..200].to_vec()),
+        (
+            "PEM without certificates",
+            b"-----BEGIN X509 CRL-----\nMAA=\n-----END X509 CRL-----\n".to_vec(),
+        ),
+        (
+            "half a PKCS#12 file",
+            fixture("ca/truststore.p12")[..200].to_vec(),
+        ),
     ] {
         let r = central()
             .resolve(Ok(bytes), cached())
@@ -357,7 +377,10 @@ fn central_corrupt_content_falls_back_to_the_cache() {
         assert_eq!(r.write_cache, None, "{what}");
         let warning = r.warning.unwrap();
         assert!(warning.starts_with("CICSX0213W "), "{what}: {warning}");
-        assert!(warning.contains("not a usable truststore"), "{what}: {warning}");
+        assert!(
+            warning.contains("not a usable truststore"),
+            "{what}: {warning}"
+        );
         assert!(warning.contains("10 minutes ago"), "{what}: {warning}");
     }
 }
@@ -365,7 +388,9 @@ fn central_corrupt_content_falls_back_to_the_cache() {
 #[test]
 fn central_with_nothing_usable_is_an_error() {
     // Unreachable, never cached.
-    let e = central().resolve(Err("timed out".into()), None).unwrap_err();
+    let e = central()
+        .resolve(Err("timed out".into()), None)
+        .unwrap_err();
     assert_eq!(e.id(), "CICSX0212E");
     let text = e.to_string();
     assert!(
@@ -387,7 +412,9 @@ fn central_with_nothing_usable_is_an_error() {
     assert!(e.to_string().contains("cached copy cannot be used"), "{e}");
 
     // Corrupt now, nothing cached.
-    let e = central().resolve(Ok(b"<html/>".to_vec()), None).unwrap_err();
+    let e = central()
+        .resolve(Ok(b"<html/>".to_vec()), None)
+        .unwrap_err();
     assert_eq!(e.id(), "CICSX0212E");
     assert!(e.to_string().contains("not a usable truststore"), "{e}");
 }
@@ -410,7 +437,12 @@ fn central_file_path_and_single_der_certificate() {
 /// process would race with other tests.
 fn run_child(file: &std::path::Path, expect: &str) -> String {
     let out = Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "os_roots_child", "--nocapture", "--test-threads=1"])
+        .args([
+            "--exact",
+            "os_roots_child",
+            "--nocapture",
+            "--test-threads=1",
+        ])
         .env("SSL_CERT_FILE", file)
         .env_remove("SSL_CERT_DIR")
         .env("CICSX_OS_ROOTS_CHILD", expect)
