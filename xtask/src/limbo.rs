@@ -443,6 +443,25 @@ mod tests {
     }
 
     #[test]
+    fn summary_line() {
+        let mut t = Tally::default();
+        t.count(true, true);
+        t.count(false, false);
+        t.count(false, true);
+        t.count(true, false);
+        t.count(true, false);
+        t.skipped = 3;
+        assert_eq!(
+            t.summary(),
+            "2 agree, 1 wrongly accepted, 2 wrongly rejected, 3 skipped"
+        );
+        assert_eq!(
+            README_BASELINE.summary(),
+            "9703 agree, 55 wrongly accepted, 5 wrongly rejected, 17 skipped"
+        );
+    }
+
+    #[test]
     fn times() {
         assert_eq!(secs(parse_time("1970-01-01T00:00:03+00:00").unwrap()), 3);
         assert_eq!(

@@ -35,6 +35,9 @@ pub(crate) enum Command {
     /// Show or set the security preferences.
     #[command(subcommand)]
     Prefs(PrefsCommand),
+    /// Smart cards (PKCS#11 tokens): the tokens the driver sees, and their certificates.
+    #[command(subcommand)]
+    Smartcard(SmartcardCommand),
     /// Find out why a connection fails: TLS or plain, protocol versions and cipher suites
     /// (rated), the certificate chain and its trust, client certificate requests, and the fix.
     Diagnose(DiagnoseArgs),
@@ -180,6 +183,32 @@ pub(crate) enum KeystoreCommand {
 }
 
 #[derive(Debug, Subcommand)]
+pub(crate) enum SmartcardCommand {
+    /// List the slots and tokens of the PKCS#11 module.
+    List {
+        /// The PKCS#11 module (default: the smartcard_module preference).
+        #[arg(long, value_name = "PATH")]
+        module: Option<PathBuf>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the certificates on the tokens, with their PKCS#11 URIs for
+    /// `cicsx connection add --smartcard`.
+    Certs {
+        /// Only this token (its label).
+        #[arg(long)]
+        token: Option<String>,
+        /// The PKCS#11 module (default: the smartcard_module preference).
+        #[arg(long, value_name = "PATH")]
+        module: Option<PathBuf>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 pub(crate) enum TruststoreCommand {
     /// List every trust anchor and pinned certificate, with its source.
     List {
@@ -282,8 +311,13 @@ pub(crate) struct AddArgs {
     pub(crate) client_cert: Option<PathBuf>,
     /// Sign on with the client certificate stored under this alias in the keystore
     /// (needs --secure).
-    #[arg(long, value_name = "ALIAS")]
+    #[arg(long, value_name = "ALIAS", conflicts_with = "smartcard")]
     pub(crate) keystore_cert: Option<String>,
+    /// Sign on with a certificate on a smart card, named by its PKCS#11 URI (see
+    /// `cicsx smartcard certs`; needs --secure). The PIN is asked for at connect time, or
+    /// taken from $CICSX_PIN.
+    #[arg(long, value_name = "PKCS11-URI", conflicts_with = "client_cert")]
+    pub(crate) smartcard: Option<String>,
     /// The alias of the key to use in the --client-cert file, when it holds several.
     #[arg(long, value_name = "ALIAS", requires = "client_cert")]
     pub(crate) client_cert_alias: Option<String>,

@@ -26,6 +26,7 @@ pub(crate) fn run(cli: Cli) -> Result<(), Failure> {
         Command::Keystore(cmd) => crate::stores::keystore(&workspace, cmd),
         Command::Truststore(cmd) => crate::stores::truststore(&workspace, cmd),
         Command::Prefs(cmd) => crate::stores::prefs(&workspace, cmd),
+        Command::Smartcard(cmd) => crate::smartcard::run(&workspace, cmd),
         Command::Diagnose(args) => runtime()?.block_on(crate::diagnose::run(&workspace, args)),
         Command::Demo | Command::Explain { .. } => unreachable!("handled above"),
     }
@@ -63,6 +64,7 @@ pub(crate) async fn everything(
         let secrets = cicsx_cmci::session::Secrets {
             keystore_passphrase: session::keystore_passphrase(),
             pkcs12_passphrase: None,
+            pin: None,
         };
         let trust = cicsx_cmci::session::trust_store(workspace, &preferences, &secrets)?;
         for url in urls {
@@ -305,6 +307,20 @@ pub(crate) fn pretty(value: &serde_json::Value) -> String {
 }
 
 fn connection_from(args: AddArgs) -> Connection {
+    if let Some(uri) = args.smartcard {
+        return Connection {
+            name: args.name,
+            host: args.host,
+            port: args.port,
+            secure: args.secure && !args.no_secure,
+            credential: Credential::SmartCard {
+                user: args.user,
+                uri,
+            },
+            tls_confirmed: false,
+            context: args.context,
+        };
+    }
     let credential = match (args.client_cert, args.keystore_cert, args.user) {
         (Some(path), _, user) => Credential::Pkcs12File {
             user,

@@ -54,6 +54,7 @@ from_crate_error!(
     cicsx_truststore::Error,
     cicsx_profile::Error,
     cicsx_cmci::Error,
+    cicsx_smartcard::Error,
 );
 
 impl Failure {

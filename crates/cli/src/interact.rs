@@ -26,6 +26,8 @@ pub(crate) trait Interaction {
     fn pkcs12_passphrase(&mut self, path: &std::path::Path) -> Result<SecretString, Failure>;
     /// The connection's TLS setting seems wrong: `true` retries once with the other setting.
     fn switch_security(&mut self, mismatch: &Mismatch) -> Result<bool, Failure>;
+    /// The PIN of the smart card `token`.
+    fn pin(&mut self, token: &str) -> Result<SecretString, Failure>;
 }
 
 /// Prints a certificate alert.
@@ -71,6 +73,27 @@ impl Terminal {
 }
 
 impl Interaction for Terminal {
+    fn pin(&mut self, token: &str) -> Result<SecretString, Failure> {
+        if let Ok(pin) = std::env::var("CICSX_PIN") {
+            return Ok(SecretString::from(pin));
+        }
+        if !Self::interactive() {
+            return Err(Failure::new(
+                "CICSX0936E",
+                format!(
+                    "the PIN of smart card {token} is needed, and there is no terminal to ask for it"
+                ),
+                "A smart card signs only after its PIN is given; cicsx never stores it.",
+                "Set CICSX_PIN in the environment of the command, or run it at a terminal.",
+            ));
+        }
+        dialoguer::Password::new()
+            .with_prompt(format!("PIN of smart card {token}"))
+            .interact()
+            .map(SecretString::from)
+            .map_err(|e| Failure::io("cannot read the PIN", std::io::Error::other(e)))
+    }
+
     fn switch_security(&mut self, mismatch: &Mismatch) -> Result<bool, Failure> {
         let mut err = std::io::stderr();
         let _ = writeln!(err, "{}", mismatch.explanation());
@@ -190,6 +213,11 @@ pub(crate) struct Scripted {
 }
 
 impl Interaction for Scripted {
+    fn pin(&mut self, token: &str) -> Result<SecretString, Failure> {
+        println!("PIN of smart card {token}: ****   (typed by the demo)");
+        Ok(self.password.clone())
+    }
+
     fn switch_security(&mut self, mismatch: &Mismatch) -> Result<bool, Failure> {
         println!(
             "{}\n[y/N] {}   (answered by the demo)",

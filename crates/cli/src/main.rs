@@ -12,6 +12,7 @@ mod error;
 mod explain;
 mod interact;
 mod session;
+mod smartcard;
 mod stores;
 
 use std::process::ExitCode;

@@ -39,9 +39,28 @@ async fn open_inner(
     let mut secrets = Secrets {
         keystore_passphrase: keystore_passphrase(),
         pkcs12_passphrase: None,
+        pin: None,
     };
     if let Credential::Pkcs12File { path, .. } = &connection.credential {
         secrets.pkcs12_passphrase = Some(ask.pkcs12_passphrase(path)?);
+    }
+    if let Some((module, uri)) =
+        cicsx_cmci::session::smart_card(preferences, connection).map_err(Failure::from)?
+    {
+        // Warn before a wrong PIN can lock the card; a locked card is not asked at all.
+        let token = uri.token.clone().unwrap_or_else(|| uri.to_string());
+        let status = module
+            .pin_status(&uri.token_part())
+            .map_err(Failure::from)?;
+        if let Some(warning) = status.warning(&token) {
+            eprintln!("{warning}");
+        }
+        if matches!(status, cicsx_smartcard::PinStatus::Locked) {
+            return Err(Attempt::Failed(
+                cicsx_smartcard::Error::PinLocked { token }.into(),
+            ));
+        }
+        secrets.pin = Some(ask.pin(&token)?);
     }
     let mut connector = Connector::new(workspace, preferences, connection, &secrets)
         .await

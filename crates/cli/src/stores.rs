@@ -79,6 +79,7 @@ pub(crate) fn truststore(workspace: &Workspace, cmd: TruststoreCommand) -> Resul
     let secrets = cicsx_cmci::session::Secrets {
         keystore_passphrase: crate::session::keystore_passphrase(),
         pkcs12_passphrase: None,
+        pin: None,
     };
     let trust = cicsx_cmci::session::trust_store(workspace, &preferences, &secrets)?;
     let now = now_unix();

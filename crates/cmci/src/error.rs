@@ -88,6 +88,19 @@ pub enum Error {
     #[error(transparent)]
     Profile(#[from] cicsx_profile::Error),
 
+    /// The smart card could not be used (its own message ID).
+    #[error(transparent)]
+    SmartCard(#[from] cicsx_smartcard::Error),
+
+    /// A smart card credential, but no PKCS#11 module is configured.
+    #[error(
+        "CICSX0615E Connection {connection} uses a smart card, but no smart card driver (PKCS#11 module) is configured"
+    )]
+    NoSmartCardModule {
+        /// The connection.
+        connection: String,
+    },
+
     /// The server's certificate is trusted by nothing: the caller may show a certificate
     /// alert and accept it with [`crate::session::Connector::accept_certificate`].
     #[error(
@@ -182,6 +195,8 @@ impl Error {
             Error::Keystore(e) => e.id(),
             Error::Trust(e) => e.id(),
             Error::Profile(e) => e.id(),
+            Error::SmartCard(e) => e.id(),
+            Error::NoSmartCardModule { .. } => "CICSX0615E",
             Error::UntrustedCertificate { .. } => "CICSX0607E",
             Error::CertificateChanged { .. } => "CICSX0608E",
             Error::Unauthorized { .. } => "CICSX0609E",
@@ -229,6 +244,11 @@ impl Error {
             Error::Keystore(e) => e.explanation(),
             Error::Trust(e) => e.explanation(),
             Error::Profile(e) => e.explanation(),
+            Error::SmartCard(e) => e.explanation(),
+            Error::NoSmartCardModule { .. } => "To read a smart card, cicsx loads the \
+                card's PKCS#11 driver (a shared library from the card's vendor or OpenSC), named \
+                in the smartcard_module preference."
+                .to_owned(),
             Error::UntrustedCertificate { .. } => "The server's certificate was issued by no \
                 certificate authority in your keystore or truststore, and it was not accepted \
                 before. It may be a self-signed certificate or one from your company's own CA."
@@ -285,6 +305,10 @@ impl Error {
             Error::Keystore(e) => e.action(),
             Error::Trust(e) => e.action(),
             Error::Profile(e) => e.action(),
+            Error::SmartCard(e) => e.action(),
+            Error::NoSmartCardModule { .. } => "Set it with `cicsx prefs set smartcard_module \
+                /path/to/pkcs11.so` (OpenSC: /usr/lib/x86_64-linux-gnu/opensc-pkcs11.so)."
+                .to_owned(),
             Error::UntrustedCertificate { .. } => "Check the certificate's SHA-256 fingerprint \
                 with the region's administrator, then accept it; or add the issuing CA's \
                 certificate to your truststore."

@@ -11,6 +11,7 @@
 //! The CLI and the GUI both connect through here, so they behave the same.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use cicsx_handshake::{ClientAuth, Endpoint, HttpConnection, Timeouts, TlsOptions, TlsVersions};
 use cicsx_keystore::{Keystore, KeystoreFile, SecretString};
@@ -29,6 +30,8 @@ pub struct Secrets {
     pub keystore_passphrase: Option<SecretString>,
     /// The pass phrase of a PKCS#12 file named by the connection's credential.
     pub pkcs12_passphrase: Option<SecretString>,
+    /// The PIN of the smart card named by the connection's credential.
+    pub pin: Option<SecretString>,
 }
 
 impl std::fmt::Debug for Secrets {
@@ -43,7 +46,7 @@ pub struct Connector {
     secure: bool,
     trust: TrustStore,
     verification: Verification,
-    client_key: Option<(Vec<CertificateDer<'static>>, PrivateKeyDer<'static>)>,
+    client_key: Option<Identity>,
     versions: TlsVersions,
     timeouts: Timeouts,
     keystore: KeystoreFile,
@@ -59,6 +62,33 @@ impl std::fmt::Debug for Connector {
             .field("client_certificate", &self.client_key.is_some())
             .finish_non_exhaustive()
     }
+}
+
+/// The client certificate of a connection: a key in memory, or one that stays on a token.
+enum Identity {
+    Key(Vec<CertificateDer<'static>>, PrivateKeyDer<'static>),
+    Token(Arc<cicsx_smartcard::TokenClientAuth>),
+}
+
+/// The smart card named by a connection: its module, the token part of its URI, and how the
+/// token's PIN stands, so that a caller can warn before asking for the PIN.
+pub fn smart_card(
+    preferences: &Preferences,
+    connection: &Connection,
+) -> Result<Option<(cicsx_smartcard::Module, cicsx_smartcard::Pkcs11Uri)>, Error> {
+    let Credential::SmartCard { uri, .. } = &connection.credential else {
+        return Ok(None);
+    };
+    let module_path =
+        preferences
+            .smartcard_module
+            .as_ref()
+            .ok_or_else(|| Error::NoSmartCardModule {
+                connection: connection.name.clone(),
+            })?;
+    let module = cicsx_smartcard::Module::load(module_path)?;
+    let uri: cicsx_smartcard::Pkcs11Uri = uri.parse()?;
+    Ok(Some((module, uri)))
 }
 
 /// An open connection, and how its server was trusted.
@@ -126,6 +156,16 @@ impl Connector {
                 alias,
                 ..
             } => Some(pick_key(&store, alias.as_deref(), keystore.path())?),
+            Credential::SmartCard { .. } => {
+                let Some((module, uri)) = smart_card(preferences, connection)? else {
+                    unreachable!("the credential is a smart card")
+                };
+                let pin = secrets
+                    .pin
+                    .clone()
+                    .unwrap_or_else(|| SecretString::from(String::new()));
+                Some(Identity::Token(module.client_auth(&uri, &pin)?))
+            }
             _ => None,
         };
         Ok(Self {
@@ -189,13 +229,13 @@ impl Connector {
                 .verifier(&self.endpoint.host, self.endpoint.port, self.verification);
         let config = cicsx_handshake::client_config(TlsOptions {
             verifier: verifier.clone(),
-            client_auth: self
-                .client_key
-                .as_ref()
-                .map(|(chain, key)| ClientAuth::Key {
+            client_auth: self.client_key.as_ref().map(|identity| match identity {
+                Identity::Key(chain, key) => ClientAuth::Key {
                     chain: chain.clone(),
                     key: key.clone_key(),
-                }),
+                },
+                Identity::Token(token) => ClientAuth::Resolver(token.clone()),
+            }),
             versions: self.versions,
             server_name: None,
         })?;
@@ -409,11 +449,7 @@ fn add_truststore(
     Ok(())
 }
 
-fn pick_key(
-    store: &Keystore,
-    alias: Option<&str>,
-    path: &Path,
-) -> Result<(Vec<CertificateDer<'static>>, PrivateKeyDer<'static>), Error> {
+fn pick_key(store: &Keystore, alias: Option<&str>, path: &Path) -> Result<Identity, Error> {
     let mut keys = store.private_keys();
     let entry = match alias {
         Some(alias) => keys.find(|k| k.alias.eq_ignore_ascii_case(alias)),
@@ -432,7 +468,7 @@ fn pick_key(
         path: path.to_path_buf(),
         alias: alias.map(str::to_owned),
     })?;
-    Ok((entry.chain.clone(), entry.key()))
+    Ok(Identity::Key(entry.chain.clone(), entry.key()))
 }
 
 /// Fetches a shared file over https (a loaded connections file or a central truststore),

@@ -24,7 +24,8 @@ const DETECT_LIMIT: u64 = 1 << 20;
 /// keystore itself is replaced by rename, so it cannot carry the lock); readers take a shared
 /// lock on it when they can create or open it, and read without one when they cannot (a
 /// read-only shared truststore). The lock file is never deleted: deleting it would let two
-/// writers lock different files.
+/// writers lock different files. A writer killed half-way leaves only a temporary file
+/// (`.<name>.<pid>.<n>.tmp`) beside the untouched keystore; the next write removes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeystoreFile {
     path: PathBuf,
@@ -252,10 +253,54 @@ impl KeystoreFile {
         }
     }
 
+    /// Called with the exclusive lock held.
     fn write(&self, keystore: &Keystore, passphrase: &SecretString) -> Result<(), Error> {
         let bytes = keystore.to_pkcs12(passphrase)?;
+        self.remove_stale_temp_files();
         write_atomic(&self.path, &bytes, KEYSTORE_MODE)
             .map_err(|e| Error::io(&self.path, "write", e))
+    }
+
+    /// Removes temporary files that [`write_atomic`] left for this keystore when a writer was
+    /// killed half-way (`.<name>.<pid>.<n>.tmp`). Every writer holds the exclusive lock while
+    /// its temporary file exists, so with the lock held any such file is an orphan.
+    fn remove_stale_temp_files(&self) {
+        let Some(name) = self.path.file_name().and_then(|n| n.to_str()) else {
+            return;
+        };
+        let prefix = format!(".{name}.");
+        let dir = match self.path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        let Ok(entries) = fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let file_name = entry.file_name();
+            let Some(middle) = file_name
+                .to_str()
+                .and_then(|f| f.strip_prefix(&prefix))
+                .and_then(|r| r.strip_suffix(".tmp"))
+            else {
+                continue;
+            };
+            let numbers: Vec<&str> = middle.split('.').collect();
+            if numbers.len() == 2
+                && numbers
+                    .iter()
+                    .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+            {
+                match fs::remove_file(entry.path()) {
+                    Ok(()) => {
+                        tracing::debug!(path = %entry.path().display(), "removed orphaned temporary file")
+                    }
+                    Err(e) => {
+                        tracing::debug!(path = %entry.path().display(), error = %e, "cannot remove orphaned temporary file")
+                    }
+                }
+            }
+        }
     }
 
     fn create_locked(&self, passphrase: &SecretString) -> Result<Keystore, Error> {

@@ -15,7 +15,7 @@
 //! `Debug` output, errors or logs. Errors carry stable message IDs `CICSX01xxE`.
 //!
 //! ```
-//! use cicsx_keystore::{DEFAULT_PASSPHRASE, Keystore, KeystoreFile, SecretString};
+//! use cicsx_keystore::{DEFAULT_PASSPHRASE, Keystore, KeystoreFile, SecretString, StoreType};
 //!
 //! # fn main() -> Result<(), cicsx_keystore::Error> {
 //! # let dir = tempfile::tempdir().map_err(|e| cicsx_keystore::Error::Encode { detail: e.to_string() })?;
@@ -28,9 +28,15 @@
 //! let removed = file.update(&pass, |ks| Ok(ks.remove("old-server:1490").ok()))?;
 //! assert!(removed.is_none());
 //!
-//! // Round trip through PKCS#12 bytes.
+//! // Round trip through PKCS#12 bytes; `read` recognises the format (PKCS#12, JKS or PEM).
 //! let der = keystore.to_pkcs12(&pass)?;
-//! assert_eq!(Keystore::from_pkcs12(&der, &pass)?.entries().len(), 0);
+//! assert_eq!(StoreType::detect(&der), Some(StoreType::Pkcs12));
+//! assert_eq!(Keystore::read(&der, None, &pass)?.entries().len(), 0);
+//!
+//! // A default keystore still protected by `changeit` deserves a warning on every use.
+//! if file.uses_default_passphrase() {
+//!     eprintln!("{}", cicsx_keystore::default_passphrase_warning(file.path()));
+//! }
 //! # Ok(())
 //! # }
 //! ```

@@ -351,3 +351,31 @@ fn jks_and_pem_files_are_read_only() {
     f.create(&pass("changeit")).unwrap();
     assert_eq!(f.load(&pass("changeit")).unwrap().len(), 0);
 }
+
+#[test]
+fn orphaned_temporary_files_are_removed_by_the_next_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = KeystoreFile::new(dir.path().join("ks.p12"));
+    file.create(&pass("changeit")).unwrap();
+    let orphan = dir.path().join(".ks.p12.4242.7.tmp");
+    let keep = [
+        ".ks.p12.x.7.tmp",
+        ".other.p12.4242.7.tmp",
+        "ks.p12.4242.7.tmp",
+    ];
+    std::fs::write(&orphan, b"half a keystore").unwrap();
+    for k in keep {
+        std::fs::write(dir.path().join(k), b"not ours").unwrap();
+    }
+    // Reading never removes anything.
+    file.load(&pass("changeit")).unwrap();
+    assert!(orphan.exists());
+    // A failed update (wrong pass phrase) neither.
+    file.update(&pass("wrong"), |_| Ok(())).unwrap_err();
+    assert!(orphan.exists());
+    file.update(&pass("changeit"), |_| Ok(())).unwrap();
+    assert!(!orphan.exists());
+    for k in keep {
+        assert!(dir.path().join(k).exists(), "{k} was removed");
+    }
+}
