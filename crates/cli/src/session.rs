@@ -52,8 +52,8 @@ async fn open_inner(
         let status = module
             .pin_status(&uri.token_part())
             .map_err(Failure::from)?;
-        if let Some(warning) = status.warning(&token) {
-            eprintln!("{warning}");
+        if let (Some(id), Some(warning)) = (status.id(), status.warning(&token)) {
+            eprintln!("{id} {warning}");
         }
         if matches!(status, cicsx_smartcard::PinStatus::Locked) {
             return Err(Attempt::Failed(

@@ -51,9 +51,9 @@ pub(crate) fn run(workspace: &Workspace, cmd: SmartcardCommand) -> Result<(), Fa
                         t.manufacturer.clone(),
                         t.model.clone(),
                         t.serial.clone(),
-                        match t.pin_status().warning(&t.label) {
-                            Some(w) if t.present => w,
-                            _ => String::new(),
+                        match (t.pin_status().id(), t.pin_status().warning(&t.label)) {
+                            (Some(id), Some(w)) if t.present => format!("{id} {w}"),
+                            _ => "ok".to_owned(),
                         },
                     ]
                 })

@@ -30,6 +30,7 @@ static MODULES: OnceLock<Mutex<HashMap<PathBuf, Pkcs11>>> = OnceLock::new();
 #[derive(Clone)]
 pub struct Module {
     path: PathBuf,
+    canonical: PathBuf,
     ctx: Pkcs11,
 }
 
@@ -330,9 +331,11 @@ impl Module {
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
         if let Some(ctx) = modules.get(&canonical) {
+            let ctx = ctx.clone();
             return Ok(Module {
                 path: path.to_path_buf(),
-                ctx: ctx.clone(),
+                canonical,
+                ctx,
             });
         }
         let ctx = Pkcs11::new(&canonical).map_err(|source| Error::NotAModule {
@@ -352,9 +355,10 @@ impl Module {
             }
         }
         tracing::debug!(module = %path.display(), "PKCS#11 module loaded");
-        modules.insert(canonical, ctx.clone());
+        modules.insert(canonical.clone(), ctx.clone());
         Ok(Module {
             path: path.to_path_buf(),
+            canonical,
             ctx,
         })
     }
@@ -383,6 +387,11 @@ impl Module {
             token: self.path.display().to_string(),
             source,
         }
+    }
+
+    /// Identifies a token's login in this process: the module's file and the slot.
+    pub(crate) fn login_key(&self, slot: Slot) -> (PathBuf, u64) {
+        (self.canonical.clone(), slot.id())
     }
 
     pub(crate) fn context(&self) -> &Pkcs11 {

@@ -290,7 +290,7 @@ impl fmt::Debug for TokenClientAuth {
 }
 
 /// What [`find_identity`] found on the token.
-struct Identity {
+struct Found {
     cert: CertObject,
     key: ObjectHandle,
     chain: Vec<CertificateDer<'static>>,
@@ -324,7 +324,7 @@ impl TokenClientAuth {
         };
         if info.flags.login_required {
             login(module, slot, &info, &open.session, pin)?;
-            open.login = Some((module.path().to_path_buf(), slot.id()));
+            open.login = Some(module.login_key(slot));
         }
         let found = find_identity(&open.session, uri, &token)?;
         let mechanisms = module
@@ -462,7 +462,7 @@ impl ResolvesClientCert for TokenClientAuth {
 
 /// Finds the certificate `uri` names that has a private key (same `CKA_ID`), the key, and
 /// the certificate's chain among the token's other certificates.
-fn find_identity(session: &Session, uri: &Pkcs11Uri, token: &str) -> Result<Identity, Error> {
+fn find_identity(session: &Session, uri: &Pkcs11Uri, token: &str) -> Result<Found, Error> {
     let mut candidates = Vec::new();
     for cert in find_certificates(session, uri, token)? {
         if cert.id.is_empty() {
@@ -562,7 +562,7 @@ fn find_identity(session: &Session, uri: &Pkcs11Uri, token: &str) -> Result<Iden
         issuer = next.issuer_raw.clone();
         subject = next.subject_raw.clone();
     }
-    Ok(Identity {
+    Ok(Found {
         cert,
         key,
         chain,
@@ -612,7 +612,7 @@ fn login(
     session: &Session,
     pin: &SecretString,
 ) -> Result<(), Error> {
-    let key = (module.path().to_path_buf(), slot.id());
+    let key = module.login_key(slot);
     let mut logins = logins();
     let shared = logins.get(&key).copied().unwrap_or(0) > 0
         && matches!(
@@ -656,4 +656,47 @@ fn login(
     }
     *logins.entry(key).or_insert(0) += 1;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schemes_follow_the_token_mechanisms() {
+        let all = [
+            MechanismType::ECDSA,
+            MechanismType::RSA_PKCS,
+            MechanismType::RSA_PKCS_PSS,
+        ];
+        let rsa = KeyType::Rsa { bits: 2048 };
+        assert_eq!(schemes_for(&rsa, &all).len(), 6);
+        assert_eq!(schemes_for(&rsa, &all)[0], SignatureScheme::RSA_PSS_SHA256);
+        // A token without PSS can only do PKCS#1 v1.5 (so TLS 1.2 only).
+        let pkcs1 = schemes_for(&rsa, &[MechanismType::RSA_PKCS]);
+        assert_eq!(pkcs1[0], SignatureScheme::RSA_PKCS1_SHA256);
+        assert_eq!(pkcs1.len(), 3);
+        assert_eq!(
+            schemes_for(&KeyType::EcdsaP384, &all),
+            [SignatureScheme::ECDSA_NISTP384_SHA384]
+        );
+        assert!(schemes_for(&KeyType::EcdsaP256, &[MechanismType::RSA_PKCS]).is_empty());
+        assert!(schemes_for(&KeyType::Other("1.3.101.112".into()), &all).is_empty());
+    }
+
+    #[test]
+    fn digest_info_prefixes_announce_the_hash_length() {
+        for (scheme, len) in [
+            (SignatureScheme::RSA_PKCS1_SHA256, 32),
+            (SignatureScheme::RSA_PKCS1_SHA384, 48),
+            (SignatureScheme::RSA_PKCS1_SHA512, 64),
+        ] {
+            let prefix = digest_info_prefix(scheme).unwrap();
+            assert_eq!(hash_for(scheme).output_len(), len);
+            // SEQUENCE length covers the rest; the OCTET STRING length is the hash's.
+            assert_eq!(usize::from(prefix[1]), prefix.len() - 2 + len);
+            assert_eq!(usize::from(prefix[prefix.len() - 1]), len);
+        }
+        assert!(digest_info_prefix(SignatureScheme::RSA_PSS_SHA256).is_none());
+    }
 }
