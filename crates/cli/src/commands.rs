@@ -380,6 +380,7 @@ fn terminal(trust: &TrustArgs) -> Result<Terminal, Failure> {
     Ok(Terminal {
         accept_fingerprint,
         switch_security: trust.switch_security,
+        notices_to_stderr: false,
     })
 }
 
@@ -418,19 +419,18 @@ async fn connect(workspace: &Workspace, args: ConnectArgs) -> Result<(), Failure
 }
 
 /// `cicsx connect`: the handshake, one CMCI request, and a report of both.
-pub(crate) async fn connect_and_report(
+pub(crate) async fn connect_and_report<P: cicsx_cmci::flow::Prompter>(
     workspace: &Workspace,
     preferences: &cicsx_profile::Preferences,
     connection: &Connection,
     origin: Option<&str>,
     context: &str,
-    ask: &mut dyn crate::interact::Interaction,
+    ask: &mut P,
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
     let query = Query::new("CICSRegion", context);
     let (session, response, connection) =
-        session::open_and_query(workspace, preferences, connection, origin, ask, out, &query)
-            .await?;
+        session::open_and_query(workspace, preferences, connection, origin, ask, &query).await?;
     let connection = &connection;
     let endpoint = endpoint_text(connection);
     let _ = writeln!(
@@ -525,14 +525,13 @@ async fn get(workspace: &Workspace, args: GetArgs) -> Result<(), Failure> {
             query.validate().map(|()| query)
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let mut err = std::io::stderr();
+    ask.notices_to_stderr = true;
     let (mut session, first, _) = session::open_and_query(
         workspace,
         &preferences,
         &connection,
         origin.as_deref(),
         &mut ask,
-        &mut err,
         &queries[0],
     )
     .await?;

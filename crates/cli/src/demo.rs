@@ -115,16 +115,9 @@ async fn flow(workspace: &Workspace) -> Result<(), Failure> {
         "4. A CMCI query, printed as a table",
         "cicsx get CICSProgram --connection demo --criteria 'PROGRAM=DFH*'",
     );
-    let (_session, response, _) = session::open_and_query(
-        workspace,
-        &preferences,
-        &connection,
-        None,
-        &mut ask,
-        &mut out,
-        &query,
-    )
-    .await?;
+    let (_session, response, _) =
+        session::open_and_query(workspace, &preferences, &connection, None, &mut ask, &query)
+            .await?;
     print_response(&mut out, &query, &response, false)?;
 
     let stats = region.stats();

@@ -9,26 +9,9 @@ use std::io::{IsTerminal, Write};
 use cicsx_keystore::SecretString;
 use cicsx_truststore::{CertificateInfo, Fingerprint};
 
-use crate::error::Failure;
-use crate::session::Mismatch;
+use cicsx_cmci::flow::{Mismatch, Prompter};
 
-/// Something that answers the questions a connect raises.
-pub(crate) trait Interaction {
-    /// A certificate alert: `true` accepts (and stores) the certificate.
-    fn accept_certificate(
-        &mut self,
-        endpoint: &str,
-        info: &CertificateInfo,
-    ) -> Result<bool, Failure>;
-    /// The password of `user` for `endpoint`.
-    fn password(&mut self, user: &str, endpoint: &str) -> Result<SecretString, Failure>;
-    /// The pass phrase of a PKCS#12 file holding a client certificate.
-    fn pkcs12_passphrase(&mut self, path: &std::path::Path) -> Result<SecretString, Failure>;
-    /// The connection's TLS setting seems wrong: `true` retries once with the other setting.
-    fn switch_security(&mut self, mismatch: &Mismatch) -> Result<bool, Failure>;
-    /// The PIN of the smart card `token`.
-    fn pin(&mut self, token: &str) -> Result<SecretString, Failure>;
-}
+use crate::error::Failure;
 
 /// Prints a certificate alert.
 pub(crate) fn show_certificate_alert(out: &mut dyn Write, endpoint: &str, info: &CertificateInfo) {
@@ -64,6 +47,8 @@ pub(crate) struct Terminal {
     pub(crate) accept_fingerprint: Option<Fingerprint>,
     /// `--switch-security`: retry with the other TLS setting on a mismatch without asking.
     pub(crate) switch_security: bool,
+    /// Print notices on standard error (when standard output carries data, e.g. JSON).
+    pub(crate) notices_to_stderr: bool,
 }
 
 impl Terminal {
@@ -72,8 +57,24 @@ impl Terminal {
     }
 }
 
-impl Interaction for Terminal {
-    fn pin(&mut self, token: &str) -> Result<SecretString, Failure> {
+impl Prompter for Terminal {
+    fn keystore_passphrase(&mut self) -> Option<SecretString> {
+        crate::session::keystore_passphrase()
+    }
+
+    fn warning(&mut self, text: &str) {
+        eprintln!("{text}");
+    }
+
+    fn notice(&mut self, text: &str) {
+        if self.notices_to_stderr {
+            eprintln!("{text}");
+        } else {
+            println!("{text}");
+        }
+    }
+
+    async fn pin(&mut self, token: &str) -> Result<SecretString, Failure> {
         if let Ok(pin) = std::env::var("CICSX_PIN") {
             return Ok(SecretString::from(pin));
         }
@@ -94,7 +95,7 @@ impl Interaction for Terminal {
             .map_err(|e| Failure::io("cannot read the PIN", std::io::Error::other(e)))
     }
 
-    fn switch_security(&mut self, mismatch: &Mismatch) -> Result<bool, Failure> {
+    async fn switch_security(&mut self, mismatch: &Mismatch) -> Result<bool, Failure> {
         let mut err = std::io::stderr();
         let _ = writeln!(err, "{}", mismatch.explanation());
         if self.switch_security {
@@ -116,7 +117,7 @@ impl Interaction for Terminal {
             .map_err(|e| Failure::io("cannot read the answer", std::io::Error::other(e)))
     }
 
-    fn accept_certificate(
+    async fn accept_certificate(
         &mut self,
         endpoint: &str,
         info: &CertificateInfo,
@@ -161,7 +162,7 @@ impl Interaction for Terminal {
             .map_err(|e| Failure::io("cannot read the answer", std::io::Error::other(e)))
     }
 
-    fn password(&mut self, user: &str, endpoint: &str) -> Result<SecretString, Failure> {
+    async fn password(&mut self, user: &str, endpoint: &str) -> Result<SecretString, Failure> {
         if let Ok(password) = std::env::var("CICSX_PASSWORD") {
             return Ok(SecretString::from(password));
         }
@@ -182,7 +183,7 @@ impl Interaction for Terminal {
             .map_err(|e| Failure::io("cannot read the password", std::io::Error::other(e)))
     }
 
-    fn pkcs12_passphrase(&mut self, path: &std::path::Path) -> Result<SecretString, Failure> {
+    async fn pkcs12_passphrase(&mut self, path: &std::path::Path) -> Result<SecretString, Failure> {
         if let Ok(pass) = std::env::var("CICSX_CLIENT_CERT_PASSWORD") {
             return Ok(SecretString::from(pass));
         }
@@ -212,13 +213,25 @@ pub(crate) struct Scripted {
     pub(crate) switch: bool,
 }
 
-impl Interaction for Scripted {
-    fn pin(&mut self, token: &str) -> Result<SecretString, Failure> {
+impl Prompter for Scripted {
+    fn keystore_passphrase(&mut self) -> Option<SecretString> {
+        None
+    }
+
+    fn warning(&mut self, text: &str) {
+        println!("{text}");
+    }
+
+    fn notice(&mut self, text: &str) {
+        println!("{text}");
+    }
+
+    async fn pin(&mut self, token: &str) -> Result<SecretString, Failure> {
         println!("PIN of smart card {token}: ****   (typed by the demo)");
         Ok(self.password.clone())
     }
 
-    fn switch_security(&mut self, mismatch: &Mismatch) -> Result<bool, Failure> {
+    async fn switch_security(&mut self, mismatch: &Mismatch) -> Result<bool, Failure> {
         println!(
             "{}\n[y/N] {}   (answered by the demo)",
             mismatch.text(),
@@ -227,7 +240,7 @@ impl Interaction for Scripted {
         Ok(self.switch)
     }
 
-    fn accept_certificate(
+    async fn accept_certificate(
         &mut self,
         endpoint: &str,
         info: &CertificateInfo,
@@ -242,12 +255,15 @@ impl Interaction for Scripted {
         Ok(self.accept)
     }
 
-    fn password(&mut self, user: &str, endpoint: &str) -> Result<SecretString, Failure> {
+    async fn password(&mut self, user: &str, endpoint: &str) -> Result<SecretString, Failure> {
         println!("Password for {user} at {endpoint}: ********   (typed by the demo)");
         Ok(self.password.clone())
     }
 
-    fn pkcs12_passphrase(&mut self, _path: &std::path::Path) -> Result<SecretString, Failure> {
+    async fn pkcs12_passphrase(
+        &mut self,
+        _path: &std::path::Path,
+    ) -> Result<SecretString, Failure> {
         Ok(SecretString::from(
             cicsx_keystore::DEFAULT_PASSPHRASE.to_owned(),
         ))

@@ -44,6 +44,8 @@
 
 pub mod client;
 mod error;
+pub mod flow;
+pub mod message;
 mod query;
 mod response;
 pub mod session;
