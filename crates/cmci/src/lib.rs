@@ -42,7 +42,9 @@
 
 #![warn(missing_docs)]
 
+pub mod catalogue;
 pub mod client;
+pub mod diagnose;
 mod error;
 pub mod flow;
 pub mod message;

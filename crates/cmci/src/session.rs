@@ -253,6 +253,13 @@ impl Connector {
                         chain,
                     }
                 }
+                (Some(TrustOutcome::Rejected(rejection @ Rejection::WeakKey { .. })), _) => {
+                    Error::Trust(cicsx_truststore::Error::Rejected {
+                        host: self.endpoint.host.clone(),
+                        port: self.endpoint.port,
+                        rejection,
+                    })
+                }
                 (Some(TrustOutcome::Rejected(Rejection::Changed { pinned, presented })), _) => {
                     Error::CertificateChanged {
                         endpoint: self.endpoint.clone(),

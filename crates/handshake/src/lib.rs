@@ -30,6 +30,7 @@
 
 mod error;
 mod http;
+pub mod probe;
 mod stream;
 mod tls;
 

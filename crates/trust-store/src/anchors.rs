@@ -1,6 +1,7 @@
 //! The anchors of a trust store, with a cheap exact-match index.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use rustls_pki_types::CertificateDer;
 
@@ -64,21 +65,33 @@ impl AnchorSet {
 
     /// Adds an anchor unless its certificate is there already; true if added.
     pub(crate) fn insert(&mut self, anchor: Anchor) -> bool {
-        if self.contains(&anchor.certificate) {
-            return false;
-        }
         let position = self.list.len();
-        let k = key(&anchor.certificate);
-        self.list.push(anchor);
-        match self.index.remove(&k) {
-            None => self.index.insert(k, Slot::One(position)),
-            Some(Slot::One(first)) => self.index.insert(k, Slot::Many(vec![first, position])),
-            Some(Slot::Many(mut all)) => {
-                all.push(position);
-                self.index.insert(k, Slot::Many(all))
+        match self.index.entry(key(&anchor.certificate)) {
+            Entry::Vacant(slot) => {
+                slot.insert(Slot::One(position));
             }
-        };
+            Entry::Occupied(mut slot) => {
+                let list = &self.list;
+                let same = |&i: &usize| list[i].certificate == anchor.certificate;
+                match slot.get_mut() {
+                    Slot::One(first) if same(first) => return false,
+                    Slot::One(first) => {
+                        let first = *first;
+                        slot.insert(Slot::Many(vec![first, position]));
+                    }
+                    Slot::Many(all) if all.iter().any(same) => return false,
+                    Slot::Many(all) => all.push(position),
+                }
+            }
+        }
+        self.list.push(anchor);
         true
+    }
+
+    /// Makes room for `additional` more anchors.
+    pub(crate) fn reserve(&mut self, additional: usize) {
+        self.list.reserve(additional);
+        self.index.reserve(additional);
     }
 }
 

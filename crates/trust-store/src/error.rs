@@ -99,6 +99,7 @@ impl Error {
                 Rejection::NotYetValid => "CICSX0203E",
                 Rejection::WrongHost { .. } => "CICSX0204E",
                 Rejection::Changed { .. } => "CICSX0205E",
+                Rejection::WeakKey { .. } => "CICSX0216E",
                 Rejection::Other(_) => "CICSX0206E",
             },
             Error::InvalidCertificate { .. } => "CICSX0207E",
@@ -144,6 +145,12 @@ impl Error {
                     "{host}:{port} presented a different certificate from the one accepted before. \
                      This happens when a certificate is renewed, but it is also exactly what an \
                      attacker intercepting the connection would look like."
+                ),
+                Rejection::WeakKey { key } => format!(
+                    "The certificate of {host}:{port} has a {key} key. Keys that weak (RSA under \
+                     2048 bits, DSA, small elliptic curves) can be broken or forged, so cicsx does \
+                     not treat a connection protected by one as secure, and does not offer to \
+                     accept the certificate."
                 ),
                 Rejection::Other(_) => "The certificate chain the server sent is not valid.".into(),
             },
@@ -198,6 +205,13 @@ impl Error {
                      again to accept the new certificate.",
                     crate::pin_alias(host, *port)
                 ),
+                Rejection::WeakKey { .. } => {
+                    "Ask the CICS system administrator to give the CMCI TCPIPSERVICE a certificate \
+                     with an RSA key of at least 2048 bits or an ECDSA P-256 or P-384 key (a new \
+                     certificate in the region's RACF key ring, named by the TCPIPSERVICE's \
+                     CERTIFICATE attribute)."
+                        .into()
+                }
                 Rejection::Other(_) => {
                     "Ask the CICS system administrator to check the region's certificate chain."
                         .into()

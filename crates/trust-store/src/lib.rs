@@ -60,6 +60,7 @@
 //! ```
 #![warn(missing_docs)]
 
+mod anchors;
 mod central;
 mod error;
 mod expiry;

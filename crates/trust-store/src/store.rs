@@ -1,6 +1,5 @@
 //! Trust anchors and pins, each remembering where it came from.
 
-use std::collections::HashSet;
 use std::fmt;
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
@@ -10,11 +9,12 @@ use rustls::crypto::CryptoProvider;
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, ServerName, UnixTime};
 
+use crate::anchors::AnchorSet;
 use crate::pin::normalize_host;
 use crate::validate::{Engine, Pins};
 use crate::{
-    CentralResolution, CentralTruststore, CertificateInfo, Error, Fingerprint, Rejection,
-    TrustOutcome, TrustVerifier, Verification, parse_pin_alias,
+    CentralResolution, CentralTruststore, CertificateInfo, Error, Rejection, TrustOutcome,
+    TrustVerifier, Verification, parse_pin_alias,
 };
 
 /// Where a trust anchor or pin came from, for listings and messages.
@@ -98,8 +98,8 @@ pub struct Expiring {
 /// verifier made until the anchors change.
 #[derive(Debug, Clone, Default)]
 pub struct TrustStore {
-    anchors: Vec<Anchor>,
-    anchor_index: HashSet<Fingerprint>,
+    /// Shared with the prepared [`Engine`]; copied on write only if a verifier still uses it.
+    anchors: Arc<AnchorSet>,
     pins: Vec<Pin>,
     /// Sources of the keystores given to `add_store`, in order (for naming where client
     /// certificates come from in expiry warnings).
@@ -175,6 +175,12 @@ impl TrustStore {
         certs: impl IntoIterator<Item = CertificateDer<'static>>,
         source: AnchorSource,
     ) -> usize {
+        let certs = certs.into_iter();
+        let (expected, _) = certs.size_hint();
+        if expected > 0 {
+            self.engine = OnceLock::new();
+            Arc::make_mut(&mut self.anchors).reserve(expected);
+        }
         let mut added = 0;
         for cert in certs {
             if self.push_anchor(cert, source.clone(), None) {
@@ -266,22 +272,22 @@ impl TrustStore {
         source: AnchorSource,
         alias: Option<String>,
     ) -> bool {
-        if !self.anchor_index.insert(Fingerprint::of(&cert)) {
+        if self.anchors.contains(&cert) {
             return false;
         }
-        self.anchors.push(Anchor {
+        // The prepared anchors are out of date; dropping them first lets the set be changed in
+        // place unless a verifier still holds them.
+        self.engine = OnceLock::new();
+        Arc::make_mut(&mut self.anchors).insert(Anchor {
             certificate: cert,
             source,
             alias,
-        });
-        // The prepared anchors are out of date.
-        self.engine = OnceLock::new();
-        true
+        })
     }
 
     /// The anchors.
     pub fn anchors(&self) -> &[Anchor] {
-        &self.anchors
+        self.anchors.list()
     }
 
     /// The pins.
@@ -311,7 +317,7 @@ impl TrustStore {
     pub fn expiring_within(&self, days: u32, now_unix: i64) -> Vec<Expiring> {
         let limit = now_unix.saturating_add(i64::from(days) * 86_400);
         let anchors = self
-            .anchors
+            .anchors()
             .iter()
             .map(|a| (&a.certificate, &a.source, false));
         let pins = self.pins.iter().map(|p| (&p.certificate, &p.source, true));
@@ -387,8 +393,7 @@ impl TrustStore {
     fn engine(&self) -> Arc<Engine> {
         Arc::clone(self.engine.get_or_init(|| {
             Arc::new(Engine::build(
-                self.anchors.iter().map(|a| &a.certificate),
-                &self.anchor_index,
+                Arc::clone(&self.anchors),
                 Arc::new(rustls::crypto::aws_lc_rs::default_provider()),
             ))
         }))
@@ -414,11 +419,7 @@ impl TrustStore {
         verification: Verification,
         provider: Arc<CryptoProvider>,
     ) -> Arc<TrustVerifier> {
-        let engine = Arc::new(Engine::build(
-            self.anchors.iter().map(|a| &a.certificate),
-            &self.anchor_index,
-            provider,
-        ));
+        let engine = Arc::new(Engine::build(Arc::clone(&self.anchors), provider));
         self.verifier_with_engine(host, port, verification, engine)
     }
 

@@ -2,7 +2,6 @@
 //! rustls verifier: rustls-webpki against the anchors, first-use pins, and server certificates
 //! trusted exactly.
 
-use std::collections::HashSet;
 use std::fmt;
 use std::sync::Arc;
 
@@ -13,6 +12,7 @@ use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{CertificateError, OtherError, RootCertStore};
 use x509_parser::extensions::ParsedExtension;
 
+use crate::anchors::AnchorSet;
 use crate::info::rfc3339;
 use crate::{CertificateInfo, Error, Fingerprint, Rejection, TrustOutcome};
 
@@ -22,7 +22,7 @@ use crate::{CertificateInfo, Error, Fingerprint, Rejection, TrustOutcome};
 /// Built once per [`TrustStore`](crate::TrustStore) state and shared (behind an `Arc`) by every
 /// verifier made from it.
 pub(crate) struct Engine {
-    exact: HashSet<Fingerprint>,
+    anchors: Arc<AnchorSet>,
     webpki: Option<Arc<WebPkiServerVerifier>>,
     provider: Arc<CryptoProvider>,
 }
@@ -53,17 +53,11 @@ pub(crate) struct Refusal {
 
 impl Engine {
     /// Parses the anchors as WebPKI trust anchors (certificates that cannot be one are skipped
-    /// with a warning; they can still match a server certificate exactly). `fingerprints` are
-    /// those of `anchors`.
-    pub(crate) fn build<'a>(
-        anchors: impl Iterator<Item = &'a CertificateDer<'static>>,
-        fingerprints: &HashSet<Fingerprint>,
-        provider: Arc<CryptoProvider>,
-    ) -> Self {
-        let exact = fingerprints.clone();
+    /// with a warning; they can still match a server certificate exactly).
+    pub(crate) fn build(anchors: Arc<AnchorSet>, provider: Arc<CryptoProvider>) -> Self {
         let mut roots = RootCertStore::empty();
         let mut ignored = 0usize;
-        for anchor in anchors {
+        for anchor in anchors.certificates() {
             // `add` parses the certificate as a trust anchor (subject, key, name constraints).
             if roots.add(CertificateDer::from(anchor.as_ref())).is_err() {
                 ignored += 1;
@@ -92,7 +86,7 @@ impl Engine {
             }
         };
         Self {
-            exact,
+            anchors,
             webpki,
             provider,
         }
@@ -105,7 +99,7 @@ impl Engine {
 
     /// Number of distinct anchors.
     pub(crate) fn anchor_count(&self) -> usize {
-        self.exact.len()
+        self.anchors.len()
     }
 
     /// Decides about `leaf` (+ `intermediates`) for `server_name` at `now`, in this order:
@@ -126,6 +120,22 @@ impl Engine {
         server_name: &ServerName<'_>,
         now: UnixTime,
     ) -> Result<TrustOutcome, Box<Refusal>> {
+        // 0. Weak keys: refused before anything else, so never pinned or offered.
+        if let Some(key) = weak_key(leaf) {
+            let rejection = Rejection::WeakKey { key };
+            let error = Error::Rejected {
+                host: pins.host.to_owned(),
+                port: pins.port,
+                rejection: rejection.clone(),
+            };
+            return Err(Box::new(Refusal {
+                rejection,
+                error: rustls::Error::InvalidCertificate(CertificateError::Other(OtherError(
+                    Arc::new(error),
+                ))),
+            }));
+        }
+
         // 1. Pins.
         if let Some(first) = pins.certs.first() {
             let (host, port) = (pins.host, pins.port);
@@ -162,7 +172,7 @@ impl Engine {
             Override::Yes => true,
             Override::IfSelfIssued => is_self_issued(leaf),
         };
-        if may_override && self.exact.contains(&Fingerprint::of(leaf)) {
+        if may_override && self.anchors.contains(leaf) {
             match exact_anchor_accepts(leaf, server_name) {
                 Ok(()) => return Ok(TrustOutcome::Anchored),
                 Err(e) => {
@@ -185,7 +195,7 @@ impl Engine {
 impl fmt::Debug for Engine {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Engine")
-            .field("anchors", &self.exact.len())
+            .field("anchors", &self.anchors.len())
             .field("webpki", &self.webpki.is_some())
             .finish_non_exhaustive()
     }
@@ -360,4 +370,22 @@ mod tests {
         ])));
         assert!(!allows_server_auth(&CertificateDer::from(vec![0x30, 0x00])));
     }
+}
+
+/// The leaf's key, when it is too weak to call a connection secure: RSA under 2048 bits, DSA,
+/// or an elliptic curve other than P-256, P-384 and P-521. `None` when it is strong enough
+/// (or unreadable: then webpki's own checks decide).
+pub(crate) fn weak_key(leaf: &CertificateDer<'_>) -> Option<String> {
+    let info = crate::CertificateInfo::from_der(leaf).ok()?;
+    let key = info.key_algorithm;
+    let weak = if let Some(bits) = key.strip_prefix("RSA ") {
+        bits.parse::<usize>().is_ok_and(|b| b < 2048)
+    } else if key.starts_with("DSA") {
+        true
+    } else if key.starts_with("ECDSA") {
+        !matches!(key.as_str(), "ECDSA P-256" | "ECDSA P-384" | "ECDSA P-521")
+    } else {
+        false
+    };
+    weak.then_some(key)
 }

@@ -71,6 +71,13 @@ pub enum Rejection {
         /// Fingerprint of the certificate presented now.
         presented: Fingerprint,
     },
+    /// The server's certificate has a key too weak for a connection cicsx calls secure
+    /// (RSA under 2048 bits, DSA, or an elliptic curve other than P-256, P-384 and P-521).
+    /// Never offered for acceptance.
+    WeakKey {
+        /// The key, e.g. `RSA 1024`.
+        key: String,
+    },
     /// Any other problem (bad signature, unsupported algorithm, misuse of a CA certificate...).
     Other(String),
 }
@@ -96,6 +103,7 @@ impl fmt::Display for Rejection {
                 f,
                 "CHANGED since it was accepted (accepted SHA-256 {pinned}, now presented {presented})"
             ),
+            Rejection::WeakKey { key } => write!(f, "its key ({key}) is too weak"),
             Rejection::Other(detail) => write!(f, "invalid: {detail}"),
         }
     }

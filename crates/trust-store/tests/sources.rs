@@ -96,6 +96,36 @@ fn validate_decides_as_the_verifier_does() {
 }
 
 #[test]
+fn verifiers_keep_the_anchors_they_were_made_with() {
+    use rustls::client::danger::ServerCertVerifier;
+    let chain = certs("server/ecdsa.pem");
+    let check = |v: &cicsx_truststore::TrustVerifier| {
+        v.verify_server_cert(
+            &chain[0],
+            &chain[1..],
+            &name("localhost"),
+            &[],
+            UnixTime::now(),
+        )
+        .is_ok()
+    };
+    let mut store = TrustStore::new();
+    let before = store.verifier("localhost", 1490, Verification::On);
+    store.add_anchors(certs("ca/root.pem"), AnchorSource::Builtin("t".into()));
+    let after = store.verifier("localhost", 1490, Verification::On);
+    let copy = store.clone();
+    store.add_anchors(
+        certs("other-ca/root.pem"),
+        AnchorSource::Builtin("t".into()),
+    );
+    assert!(!check(&before));
+    assert!(check(&after));
+    assert_eq!(copy.anchors().len(), 1);
+    assert_eq!(store.anchors().len(), 2);
+    assert_eq!(validate_ecdsa(&copy), Ok(TrustOutcome::Anchored));
+}
+
+#[test]
 fn validate_with_pins_follows_first_use_rules() {
     let (self_signed, _) = server("self-signed");
     let (ecdsa, _) = server("ecdsa");

@@ -342,3 +342,62 @@ fn truststore_fixture_has_root_and_intermediate() {
             .all(|c| ts.anchors().iter().any(|a| &a.certificate == c))
     );
 }
+
+/// A server certificate with an RSA-1024 key is refused as weak, even when it is trusted
+/// exactly or pinned, and never offered for acceptance (the rejection is not UnknownIssuer).
+#[test]
+fn weak_server_keys_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (key, cert) = (dir.path().join("weak.key"), dir.path().join("weak.pem"));
+    let out = std::process::Command::new("openssl")
+        .args([
+            "req", "-x509", "-newkey", "rsa:1024", "-nodes", "-days", "30",
+        ])
+        .args([
+            "-subj",
+            "/CN=localhost",
+            "-addext",
+            "subjectAltName=DNS:localhost",
+        ])
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .expect("openssl is installed (.ci/run installs it)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    use rustls_pki_types::pem::PemObject;
+    let der = rustls_pki_types::CertificateDer::from_pem_file(&cert).unwrap();
+    let mut store = cicsx_truststore::TrustStore::new();
+    store.add_anchor(
+        der.clone(),
+        cicsx_truststore::AnchorSource::Builtin("test".into()),
+    );
+    let name = rustls_pki_types::ServerName::try_from("localhost").unwrap();
+    let now = rustls_pki_types::UnixTime::now();
+    let rejection = store.validate(&der, &[], &name, now).unwrap_err();
+    assert_eq!(
+        rejection,
+        cicsx_truststore::Rejection::WeakKey {
+            key: "RSA 1024".into()
+        }
+    );
+    // Pinned for a host and port: still refused.
+    store.add_pin(
+        "localhost",
+        1490,
+        der.clone(),
+        cicsx_truststore::AnchorSource::Builtin("pin".into()),
+    );
+    let refused = store
+        .validate_with_pins(1490, &der, &[], &name, now)
+        .unwrap_err();
+    assert!(
+        matches!(refused, cicsx_truststore::Rejection::WeakKey { .. }),
+        "{refused:?}"
+    );
+}

@@ -121,6 +121,26 @@ pub fn parse_answer(bytes: &[u8]) -> Option<HttpAnswer> {
     Some(answer)
 }
 
+/// Whether `bytes` hold a whole answer: the head, and as much body as its
+/// `Content-Length` says (an answer without one ends when the server closes).
+pub fn answer_complete(bytes: &[u8]) -> bool {
+    let Some(head_end) = find(bytes, b"\r\n\r\n") else {
+        return false;
+    };
+    let head = String::from_utf8_lossy(&bytes[..head_end]);
+    let length = head.lines().find_map(|line| {
+        let (name, value) = line.split_once(':')?;
+        name.trim()
+            .eq_ignore_ascii_case("content-length")
+            .then(|| value.trim().parse::<usize>().ok())
+            .flatten()
+    });
+    match length {
+        Some(n) => bytes.len() - head_end - 4 >= n,
+        None => false,
+    }
+}
+
 /// The first `DFHWUnnnn` message ID in the body, if any.
 fn dfhwu_id(body: &[u8]) -> Option<String> {
     let at = find(body, b"DFHWU")?;
@@ -178,6 +198,14 @@ mod tests {
         // A bare status line, without headers.
         assert_eq!(parse_answer(b"HTTP/1.1 400").unwrap().status, 400);
         assert_eq!(parse_answer(b"HTTP/").unwrap().status, 0);
+    }
+
+    #[test]
+    fn complete_answers() {
+        assert!(answer_complete(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nab"));
+        assert!(!answer_complete(b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nab"));
+        assert!(!answer_complete(b"HTTP/1.1 200 OK\r\n\r\nab"), "no length: until closed");
+        assert!(!answer_complete(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n"));
     }
 
     #[test]
