@@ -42,17 +42,16 @@ pub(crate) async fn run(workspace: &Workspace, args: DiagnoseArgs) -> Result<(),
     options.candidates = smart_card_candidates(&preferences);
 
     let progress = ProgressLine::new();
-    let report = cicsx_cmci::diagnose::diagnose_with(&endpoint, &options, &|line: &str| {
-        progress.show(line)
-    })
-    .await;
+    let report =
+        cicsx_cmci::diagnose::diagnose_with(&endpoint, &options, &|line: &str| progress.show(line))
+            .await;
     progress.finish();
 
     let mut out = std::io::stdout().lock();
     let text = if args.json {
-        serde_json::to_string_pretty(&report).map_err(|e| {
-            Failure::io("cannot write the report as JSON", std::io::Error::other(e))
-        })? + "\n"
+        serde_json::to_string_pretty(&report)
+            .map_err(|e| Failure::io("cannot write the report as JSON", std::io::Error::other(e)))?
+            + "\n"
     } else {
         render(&report)
     };
@@ -67,7 +66,10 @@ pub(crate) async fn run(workspace: &Workspace, args: DiagnoseArgs) -> Result<(),
             static_id(id),
             report.verdict.summary.clone(),
             "",
-            format!("see the fixes above; `cicsx explain {}` tells more", static_id(id)),
+            format!(
+                "see the fixes above; `cicsx explain {}` tells more",
+                static_id(id)
+            ),
         ))
     }
 }
@@ -163,6 +165,7 @@ fn smart_card_candidates(preferences: &Preferences) -> Vec<Candidate> {
 /// The IDs a verdict can carry, as `'static` text for [`Failure`].
 fn static_id(id: &str) -> &'static str {
     const IDS: &[&str] = &[
+        "CICSX0216E",
         "CICSX0401E",
         "CICSX0402E",
         "CICSX0403E",
@@ -185,7 +188,10 @@ fn static_id(id: &str) -> &'static str {
         "CICSX0421E",
         "CICSX0608E",
     ];
-    IDS.iter().copied().find(|i| *i == id).unwrap_or("CICSX0417E")
+    IDS.iter()
+        .copied()
+        .find(|i| *i == id)
+        .unwrap_or("CICSX0417E")
 }
 
 /// Progress on stderr: one line rewritten in place on a terminal; otherwise one line per
@@ -288,7 +294,10 @@ pub(crate) fn render(r: &Report) -> String {
             let answer = if v.accepted { "" } else { v.answer.as_str() };
             let _ = writeln!(s, "  {}  {state}  {answer}{note}", v.version);
         }
-        let _ = writeln!(s, "\nCipher suites accepted (in the order the server chose them)");
+        let _ = writeln!(
+            s,
+            "\nCipher suites accepted (in the order the server chose them)"
+        );
         if r.suites.is_empty() {
             let _ = writeln!(s, "  none");
         }
@@ -313,7 +322,10 @@ pub(crate) fn render(r: &Report) -> String {
 
     if r.cicsx_handshake.attempted {
         let h = &r.cicsx_handshake;
-        let _ = writeln!(s, "\ncicsx's own handshake (TLS 1.2/1.3, strong suites only)");
+        let _ = writeln!(
+            s,
+            "\ncicsx's own handshake (TLS 1.2/1.3, strong suites only)"
+        );
         match &h.error {
             None => {
                 let _ = writeln!(
@@ -433,9 +445,14 @@ pub(crate) fn render(r: &Report) -> String {
         (_, true) => {
             let _ = writeln!(s, "Verdict: OK. {}", v.summary);
         }
-        (Some(id), false) => {
-            let _ = writeln!(s, "Verdict: {id} {}", v.summary);
-        }
+        (Some(id), false) => match &v.title {
+            Some(title) => {
+                let _ = writeln!(s, "Verdict: {id} {title}\n  {}", v.summary);
+            }
+            None => {
+                let _ = writeln!(s, "Verdict: {id} {}", v.summary);
+            }
+        },
         (None, false) => {
             let _ = writeln!(s, "Verdict: cicsx cannot connect. {}", v.summary);
         }
@@ -466,7 +483,15 @@ mod tests {
         assert_eq!((e.host.as_str(), e.port), ("cics.example.com", 1490));
         let e = parse_host_port("[::1]:443").unwrap();
         assert_eq!((e.host.as_str(), e.port), ("::1", 443));
-        for bad in ["myconn", "host:0", "host:70000", ":1490", "::1:1490", "a b:1", "[::1]"] {
+        for bad in [
+            "myconn",
+            "host:0",
+            "host:70000",
+            ":1490",
+            "::1:1490",
+            "a b:1",
+            "[::1]",
+        ] {
             assert!(parse_host_port(bad).is_none(), "{bad}");
         }
     }

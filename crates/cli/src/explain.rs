@@ -1,5 +1,5 @@
 //! `cicsx explain ID`: the long form of a message, from the catalogue in
-//! `cicsx_cmci::catalogue` (the one the desktop app and docs/messages.md use too).
+//! `cicsx_cmci::catalogue` (which docs/messages.md is generated from).
 
 use std::io::Write;
 
@@ -41,9 +41,8 @@ fn resolve(input: &str) -> Option<&'static Message> {
     if let Some(message) = catalogue::lookup(input) {
         return Some(message);
     }
-    let mut found: Vec<&'static Message> = embedded_ids(input)
-        .filter_map(catalogue::lookup)
-        .collect();
+    let mut found: Vec<&'static Message> =
+        embedded_ids(input).filter_map(catalogue::lookup).collect();
     found.dedup();
     match found.as_slice() {
         [one] => Some(one),
@@ -229,7 +228,11 @@ mod tests {
         for m in MESSAGES {
             let text = long_form(m);
             assert!(text.starts_with(&format!("{}  {}\n", m.id, m.title)));
-            for heading in ["\nExplanation:\n", "\nOn your side:\n", "\nOn the CICS region:\n"] {
+            for heading in [
+                "\nExplanation:\n",
+                "\nOn your side:\n",
+                "\nOn the CICS region:\n",
+            ] {
                 assert!(text.contains(heading), "{}: {heading:?}", m.id);
             }
             for line in text.lines() {
@@ -249,7 +252,10 @@ mod tests {
     fn resolve_finds_an_id_in_a_pasted_line() {
         let id = MESSAGES[0].id;
         assert_eq!(resolve(id).map(|m| m.id), Some(id));
-        let line = format!("cicsx: {} wrong pass phrase for keystore /k.p12", id.to_lowercase());
+        let line = format!(
+            "cicsx: {} wrong pass phrase for keystore /k.p12",
+            id.to_lowercase()
+        );
         assert_eq!(resolve(&line).map(|m| m.id), Some(id));
         // Two different IDs: ambiguous.
         let two = format!("{} then {}", MESSAGES[0].id, MESSAGES[1].id);
@@ -265,7 +271,11 @@ mod tests {
         let wrong_letter = format!("{}W", &MESSAGES[0].id[..9]);
         let failure = unknown(&wrong_letter);
         assert_eq!(failure.id, UNKNOWN_ID);
-        assert!(failure.action.contains(MESSAGES[0].id), "{}", failure.action);
+        assert!(
+            failure.action.contains(MESSAGES[0].id),
+            "{}",
+            failure.action
+        );
         assert!(failure.action.contains("cicsx explain --list"));
         let failure = unknown("\u{1b}[31mred");
         assert!(!failure.message.contains('\u{1b}'), "{}", failure.message);

@@ -44,7 +44,10 @@ impl OpenSsl {
             .arg("-key")
             .arg(f.join("server/rsa.key.pem"))
             .arg("-www")
-            .args(args.iter().map(|a| a.replace("{fixtures}", &f.display().to_string())))
+            .args(
+                args.iter()
+                    .map(|a| a.replace("{fixtures}", &f.display().to_string())),
+            )
             .stdin(Stdio::piped())
             .stdout(Stdio::null())
             .stderr(Stdio::null())

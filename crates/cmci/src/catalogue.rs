@@ -366,11 +366,12 @@ pub static MESSAGES: &[Message] = &[
             The keystore's integrity check (the MAC of a PKCS#12 file, the keyed digest of a JKS \
             file) failed; in a file without an integrity check its contents could not be \
             decrypted, so a wrong pass phrase cannot be told from a damaged file. The file was \
-            not changed. When no pass phrase is given, cicsx tries the default, changeit, and \
-            asks only if that fails.",
-        client: "Give the keystore's pass phrase: with `--storepass-file FILE` (its first \
-            line), the CICSX_KEYSTORE_PASSWORD environment variable, or at the prompt. The \
-            workspace keystore starts with changeit. To test a pass phrase outside cicsx: \
+            not changed. When no pass phrase is given, cicsx uses the default, changeit; the \
+            keystore commands then ask at a terminal if changeit does not open the file.",
+        client: "Give the keystore's pass phrase in the CICSX_KEYSTORE_PASSWORD environment \
+            variable (for connects and every command), with `--storepass-file FILE` (its first \
+            line) for keystore commands, or at their prompt. The workspace keystore starts with \
+            changeit. To test a pass phrase outside cicsx: \
             `keytool -list -storetype PKCS12 -keystore FILE`. If nobody knows the pass phrase \
             any more, the keys in the file cannot be recovered: create a new keystore and import \
             the certificates again.",
@@ -408,7 +409,7 @@ pub static MESSAGES: &[Message] = &[
             directory. The message names the operation (read, write, lock), the path and the \
             system's reason: no such directory, permission denied, disk full, read-only file \
             system. Keystores are written atomically (a temporary file in the same directory, \
-            then a rename) under a lock file NAME.lock beside them, so cicsx must also be able \
+            then a rename) under a lock file beside them, so cicsx must also be able \
             to create files in the keystore's directory. A failed write leaves the keystore as \
             it was.",
         client: "Check the path, that the directory exists, and that your user may read and \
@@ -1929,8 +1930,18 @@ mod tests {
         assert_eq!(parse_id("0407"), Some((*b"0407", None)));
         assert_eq!(parse_id("0407w"), Some((*b"0407", Some(b'W'))));
         for bad in [
-            "", "CICSX", "407", "CICSX407E", "CICSX04070", "CICSX0407X", "CICSX0407EE", "04a7",
-            "CICSX 0407E", "ÇICSX0407E", "CICSX٠٤٠٧E", "CICSX0407É",
+            "",
+            "CICSX",
+            "407",
+            "CICSX407E",
+            "CICSX04070",
+            "CICSX0407X",
+            "CICSX0407EE",
+            "04a7",
+            "CICSX 0407E",
+            "ÇICSX0407E",
+            "CICSX٠٤٠٧E",
+            "CICSX0407É",
         ] {
             assert_eq!(parse_id(bad), None, "{bad:?}");
         }

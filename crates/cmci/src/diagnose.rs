@@ -23,8 +23,8 @@ use std::collections::HashSet;
 use std::time::Instant;
 
 use cicsx_handshake::probe::{
-    AfterHandshake, FullHandshake, HelloOutcome, HttpAnswer, Limits, PlainAnswer, Progress,
-    Prober, Rating, SuiteScan, TlsVersion, suites,
+    AfterHandshake, FullHandshake, HelloOutcome, HttpAnswer, Limits, PlainAnswer, Prober, Progress,
+    Rating, SuiteScan, TlsVersion, suites,
 };
 use cicsx_handshake::{Endpoint, Error as HandshakeError};
 use cicsx_keystore::Keystore;
@@ -260,6 +260,8 @@ pub struct Verdict {
     pub ok: bool,
     /// The catalogue message ID of the problem (`cicsx explain ID` tells more); none when ok.
     pub message_id: Option<String>,
+    /// The catalogue's title for that ID.
+    pub title: Option<String>,
     /// One or two sentences.
     pub summary: String,
     /// What to change, client side and region side.
@@ -457,6 +459,7 @@ pub fn assess(obs: &Observations, options: &Options<'_>, now: UnixTime) -> Repor
         verdict: Verdict {
             ok: false,
             message_id: None,
+            title: None,
             summary: String::new(),
             fixes: Vec::new(),
         },
@@ -465,12 +468,14 @@ pub fn assess(obs: &Observations, options: &Options<'_>, now: UnixTime) -> Repor
         elapsed_ms: obs.elapsed_ms,
     };
     if let Some(e) = &obs.scan_error {
-        report
-            .notes
-            .push(format!("a probe could not connect part-way: {} {e}", e.id()));
+        report.notes.push(format!(
+            "a probe could not connect part-way: {} {e}",
+            e.id()
+        ));
     }
     if let Some(e) = &obs.connect_error {
         report.verdict = unreachable_verdict(e);
+        with_title(&mut report.verdict);
         return report;
     }
     report.speaks = speaks(obs);
@@ -481,7 +486,17 @@ pub fn assess(obs: &Observations, options: &Options<'_>, now: UnixTime) -> Repor
     }
     cmci_facts(obs, &mut report);
     report.verdict = verdict(obs, options, &report);
+    with_title(&mut report.verdict);
     report
+}
+
+/// Fills in the catalogue title of the verdict's message ID.
+fn with_title(verdict: &mut Verdict) {
+    verdict.title = verdict
+        .message_id
+        .as_deref()
+        .and_then(crate::catalogue::lookup)
+        .map(|m| m.title.to_owned());
 }
 
 fn speaks(obs: &Observations) -> Speaks {
@@ -576,7 +591,12 @@ fn presented_chain(obs: &Observations) -> Vec<CertificateDer<'static>> {
         .unwrap_or_default()
 }
 
-fn certificate_facts(obs: &Observations, options: &Options<'_>, now: UnixTime, report: &mut Report) {
+fn certificate_facts(
+    obs: &Observations,
+    options: &Options<'_>,
+    now: UnixTime,
+    report: &mut Report,
+) {
     let chain = presented_chain(obs);
     let now_secs = i64::try_from(now.as_secs()).unwrap_or(i64::MAX);
     for cert in &chain {
@@ -594,9 +614,10 @@ fn certificate_facts(obs: &Observations, options: &Options<'_>, now: UnixTime, r
                 self_signed: info.self_signed,
                 is_ca: info.is_ca,
             }),
-            Err(e) => report
-                .notes
-                .push(format!("a certificate of the chain cannot be read: {} {e}", e.id())),
+            Err(e) => report.notes.push(format!(
+                "a certificate of the chain cannot be read: {} {e}",
+                e.id()
+            )),
         }
     }
     let Some((leaf, intermediates)) = chain.split_first() else {
@@ -622,13 +643,10 @@ fn certificate_facts(obs: &Observations, options: &Options<'_>, now: UnixTime, r
         name: obs.server_name.clone(),
         matches,
     });
-    let outcome = options.trust.validate_with_pins(
-        obs.target.port,
-        leaf,
-        intermediates,
-        &server_name,
-        now,
-    );
+    let outcome =
+        options
+            .trust
+            .validate_with_pins(obs.target.port, leaf, intermediates, &server_name, now);
     let verification = options.verification == Verification::On;
     report.trust = Some(match outcome {
         Ok(TrustOutcome::Pinned) => TrustReport {
@@ -660,6 +678,7 @@ fn rejection_id(rejection: &Rejection) -> &'static str {
         Rejection::NotYetValid => "CICSX0413E",
         Rejection::WrongHost { .. } => "CICSX0414E",
         Rejection::Changed { .. } => "CICSX0608E",
+        Rejection::WeakKey { .. } => "CICSX0216E",
         _ => "CICSX0416E",
     }
 }
@@ -758,10 +777,9 @@ fn required(obs: &Observations, requested: bool) -> Option<bool> {
             }),
             _,
         ) if strong_suite_accepted(obs) => Some(true),
-        (Ok(_), Some(AfterHandshake::Alert(alert))) => Some(matches!(
-            alert.description,
-            40 | 42 | 46 | 48 | 49 | 116
-        )),
+        (Ok(_), Some(AfterHandshake::Alert(alert))) => {
+            Some(matches!(alert.description, 40 | 42 | 46 | 48 | 49 | 116))
+        }
         (Ok(_), Some(AfterHandshake::Http(_))) => Some(false),
         _ => None,
     }
@@ -851,6 +869,7 @@ fn unreachable_verdict(e: &HandshakeError) -> Verdict {
     Verdict {
         ok: false,
         message_id: Some(e.id().to_owned()),
+        title: None,
         summary: format!("{e}. {}", e.explanation()),
         fixes,
     }
@@ -863,6 +882,7 @@ fn verdict(obs: &Observations, options: &Options<'_>, report: &Report) -> Verdic
     let not_ok = |id: &str, summary: String, fixes: Vec<Fix>| Verdict {
         ok: false,
         message_id: Some(id.to_owned()),
+        title: None,
         summary,
         fixes,
     };
@@ -877,6 +897,7 @@ fn verdict(obs: &Observations, options: &Options<'_>, report: &Report) -> Verdic
             return Verdict {
                 ok: true,
                 message_id: None,
+                title: None,
                 summary: format!(
                     "The port speaks plain HTTP{cmci_note}: cicsx can connect with \"Secure connection\" off, but user IDs and passwords cross the network in clear."
                 ),
@@ -938,8 +959,8 @@ fn verdict(obs: &Observations, options: &Options<'_>, report: &Report) -> Verdic
         .filter(|s| s.version_accepted())
         .map(|s| s.version)
         .collect();
-    let only_old = !accepted_versions.is_empty()
-        && accepted_versions.iter().all(|v| *v < TlsVersion::Tls12);
+    let only_old =
+        !accepted_versions.is_empty() && accepted_versions.iter().all(|v| *v < TlsVersion::Tls12);
     let Some(full) = &obs.full else {
         return not_ok(
             "CICSX0417E",
@@ -958,7 +979,10 @@ fn verdict(obs: &Observations, options: &Options<'_>, report: &Report) -> Verdic
                     names.join(" and ")
                 ),
                 vec![
-                    fix(Side::Client, "None: cicsx never uses TLS 1.0 or 1.1 (both are deprecated, RFC 8996)."),
+                    fix(
+                        Side::Client,
+                        "None: cicsx never uses TLS 1.0 or 1.1 (both are deprecated, RFC 8996).",
+                    ),
                     fix(
                         Side::Region,
                         "Enable TLS 1.2 or TLS 1.3 for the region (the MINTLSLEVEL system initialization parameter, TLS12 or TLS13) and check that the CMCI TCPIPSERVICE's CIPHERS allow TLS 1.2 suites.",
@@ -966,7 +990,10 @@ fn verdict(obs: &Observations, options: &Options<'_>, report: &Report) -> Verdic
                 ],
             )
         }
-        Err(e) if cc.required == Some(true) || matches!(e, HandshakeError::ClientCertificateRejected { .. }) => {
+        Err(e)
+            if cc.required == Some(true)
+                || matches!(e, HandshakeError::ClientCertificateRejected { .. }) =>
+        {
             client_certificate_verdict(cc)
         }
         Err(
@@ -999,7 +1026,10 @@ fn verdict(obs: &Observations, options: &Options<'_>, report: &Report) -> Verdic
                     "The server accepts none of the strong cipher suites cicsx offers. It accepts: {what}."
                 ),
                 vec![
-                    fix(Side::Client, "None: cicsx never offers medium or weak cipher suites."),
+                    fix(
+                        Side::Client,
+                        "None: cicsx never offers medium or weak cipher suites.",
+                    ),
                     fix(Side::Region, STRONG_CIPHERS_FIX),
                 ],
             )
@@ -1021,10 +1051,8 @@ fn verdict(obs: &Observations, options: &Options<'_>, report: &Report) -> Verdic
                 if no_client_certificate {
                     // Both must change: report the second problem as well.
                     let second = client_certificate_verdict(cc);
-                    verdict.summary = format!(
-                        "{} Also: CICSX0410E {}",
-                        verdict.summary, second.summary
-                    );
+                    verdict.summary =
+                        format!("{} Also: CICSX0410E {}", verdict.summary, second.summary);
                     verdict.fixes.extend(second.fixes);
                 }
                 return verdict;
@@ -1038,6 +1066,7 @@ fn verdict(obs: &Observations, options: &Options<'_>, report: &Report) -> Verdic
                 return Verdict {
                     ok: true,
                     message_id: None,
+                    title: None,
                     summary: format!(
                         "cicsx can connect ({} with {}) when the connection uses a certificate credential: the region requires a client certificate, and {} is issued by a CA it accepts.",
                         info.version,
@@ -1062,6 +1091,7 @@ fn verdict(obs: &Observations, options: &Options<'_>, report: &Report) -> Verdic
             Verdict {
                 ok: true,
                 message_id: None,
+                title: None,
                 summary: format!(
                     "cicsx can connect: {} with {}; {trust}{}.",
                     info.version,
@@ -1099,6 +1129,7 @@ fn client_certificate_verdict(cc: &ClientCertificateReport) -> Verdict {
     Verdict {
         ok: false,
         message_id: Some("CICSX0410E".to_owned()),
+        title: None,
         summary: format!(
             "The region requires a client certificate (TCPIPSERVICE SSL(CLIENTAUTH)) issued by {cas}, and the handshake without one fails."
         ),
@@ -1113,7 +1144,10 @@ fn client_certificate_verdict(cc: &ClientCertificateReport) -> Verdict {
 }
 
 fn certificate_verdict(trust: &TrustReport, report: &Report) -> Verdict {
-    let id = trust.message_id.clone().unwrap_or_else(|| "CICSX0416E".to_owned());
+    let id = trust
+        .message_id
+        .clone()
+        .unwrap_or_else(|| "CICSX0416E".to_owned());
     let detail = trust.detail.clone().unwrap_or_default();
     let leaf = report.certificates.first();
     let fingerprint = leaf.map(|c| c.sha256.clone()).unwrap_or_default();
@@ -1140,6 +1174,10 @@ fn certificate_verdict(trust: &TrustReport, report: &Report) -> Verdict {
             ),
             "Issue the certificate of the CMCI TCPIPSERVICE with this host name among its subject alternative names.".to_owned(),
         ),
+        "CICSX0216E" => (
+            "None: cicsx never accepts a server key this weak, not even when asked to.".to_owned(),
+            "Replace the certificate of the CMCI TCPIPSERVICE with one whose key is RSA of at least 2048 bits or ECDSA P-256 or P-384.".to_owned(),
+        ),
         "CICSX0608E" => (
             "Find out why the certificate changed before trusting the new one: it may be an attack. If the change is expected, remove the old acceptance (cicsx truststore) and accept again.".to_owned(),
             "Tell users when the CMCI certificate is replaced, with its new fingerprint.".to_owned(),
@@ -1152,6 +1190,7 @@ fn certificate_verdict(trust: &TrustReport, report: &Report) -> Verdict {
     Verdict {
         ok: false,
         message_id: Some(id),
+        title: None,
         summary: format!(
             "The handshake works, but the server's certificate is not trusted: {detail}."
         ),
@@ -1268,10 +1307,25 @@ mod tests {
         assert_eq!(r.speaks, Speaks::Tls);
         assert!(!r.verdict.ok);
         assert_eq!(r.verdict.message_id.as_deref(), Some("CICSX0407E"));
-        assert!(r.verdict.summary.contains("TLS_RSA_WITH_AES_128_CBC_SHA (medium: no forward secrecy, CBC)"), "{}", r.verdict.summary);
-        assert!(r.verdict.fixes.iter().any(|f| f.side == Side::Region && f.text.contains("ENCRYPTION")));
+        assert!(
+            r.verdict
+                .summary
+                .contains("TLS_RSA_WITH_AES_128_CBC_SHA (medium: no forward secrecy, CBC)"),
+            "{}",
+            r.verdict.summary
+        );
+        assert!(
+            r.verdict
+                .fixes
+                .iter()
+                .any(|f| f.side == Side::Region && f.text.contains("ENCRYPTION"))
+        );
         assert_eq!(r.suites.len(), 2);
-        assert!(r.suites.iter().all(|s| !s.usable_by_cicsx && s.rating == "medium"));
+        assert!(
+            r.suites
+                .iter()
+                .all(|s| !s.usable_by_cicsx && s.rating == "medium")
+        );
         assert_eq!(r.versions.iter().filter(|v| v.accepted).count(), 1);
     }
 
@@ -1292,7 +1346,11 @@ mod tests {
         );
         let r = judge(&obs);
         assert_eq!(r.verdict.message_id.as_deref(), Some("CICSX0408E"));
-        assert!(r.verdict.summary.contains("only TLS 1.0"), "{}", r.verdict.summary);
+        assert!(
+            r.verdict.summary.contains("only TLS 1.0"),
+            "{}",
+            r.verdict.summary
+        );
     }
 
     #[test]
@@ -1391,9 +1449,24 @@ mod tests {
         );
         let json = serde_json::to_value(judge(&obs)).unwrap();
         for key in [
-            "schema", "target", "server_name", "reachable", "connect_error", "speaks", "cmci",
-            "versions", "suites", "cicsx_handshake", "certificates", "host_name", "trust",
-            "client_certificate", "verdict", "notes", "connections", "elapsed_ms",
+            "schema",
+            "target",
+            "server_name",
+            "reachable",
+            "connect_error",
+            "speaks",
+            "cmci",
+            "versions",
+            "suites",
+            "cicsx_handshake",
+            "certificates",
+            "host_name",
+            "trust",
+            "client_certificate",
+            "verdict",
+            "notes",
+            "connections",
+            "elapsed_ms",
         ] {
             assert!(json.get(key).is_some(), "{key} missing");
         }
@@ -1406,11 +1479,50 @@ mod tests {
     }
 
     #[test]
+    fn every_verdict_id_is_in_the_catalogue() {
+        let mut ids: Vec<String> = (401..=421)
+            .filter(|n| *n != 415)
+            .map(|n| format!("CICSX0{n}E"))
+            .collect();
+        ids.extend(["CICSX0216E", "CICSX0608E"].map(str::to_owned));
+        for rejection in [
+            Rejection::UnknownIssuer,
+            Rejection::NotYetValid,
+            Rejection::WeakKey {
+                key: "RSA 1024".into(),
+            },
+            Rejection::Other("x".into()),
+        ] {
+            ids.push(rejection_id(&rejection).to_owned());
+        }
+        for id in ids {
+            assert!(crate::catalogue::lookup(&id).is_some(), "{id}");
+        }
+        let obs = observations(
+            vec![scan(TlsVersion::Tls12, &[0x002F])],
+            Some(failed(HandshakeError::Alert {
+                endpoint: endpoint(),
+                alert: AlertDescription::HandshakeFailure,
+                phase: cicsx_handshake::Phase::Handshake,
+            })),
+        );
+        let r = judge(&obs);
+        assert_eq!(
+            r.verdict.title.as_deref(),
+            crate::catalogue::lookup("CICSX0407E").map(|m| m.title)
+        );
+    }
+
+    #[test]
     fn ca_names_print_as_text() {
         // O=cicsx test PKI, CN=cicsx Test Root CA
-        let mut name = vec![0x30, 0x36, 0x31, 0x17, 0x30, 0x15, 0x06, 0x03, 0x55, 0x04, 0x0A, 0x0C, 0x0E];
+        let mut name = vec![
+            0x30, 0x36, 0x31, 0x17, 0x30, 0x15, 0x06, 0x03, 0x55, 0x04, 0x0A, 0x0C, 0x0E,
+        ];
         name.extend_from_slice(b"cicsx test PKI");
-        name.extend_from_slice(&[0x31, 0x1B, 0x30, 0x19, 0x06, 0x03, 0x55, 0x04, 0x03, 0x0C, 0x12]);
+        name.extend_from_slice(&[
+            0x31, 0x1B, 0x30, 0x19, 0x06, 0x03, 0x55, 0x04, 0x03, 0x0C, 0x12,
+        ]);
         name.extend_from_slice(b"cicsx Test Root CA");
         assert_eq!(dn_text(&name), "O=cicsx test PKI, CN=cicsx Test Root CA");
         assert!(dn_text(&[0x30, 0x05]).starts_with("(unreadable"));

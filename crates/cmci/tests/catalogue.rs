@@ -169,7 +169,11 @@ fn outside_code(text: &str, chars: &[char]) -> Option<char> {
 fn texts_are_complete_and_render_as_plain_markdown() {
     for m in MESSAGES {
         assert!(!m.title.trim().is_empty(), "{}: empty title", m.id);
-        assert!(!m.explanation.trim().is_empty(), "{}: empty explanation", m.id);
+        assert!(
+            !m.explanation.trim().is_empty(),
+            "{}: empty explanation",
+            m.id
+        );
         assert!(!m.client.trim().is_empty(), "{}: empty client text", m.id);
         assert!(
             !m.title.contains('\n') && m.title.chars().count() <= 78,
@@ -248,7 +252,10 @@ fn connection_failures_name_the_region_side_settings() {
         "STRONG",
         "MINTLSLEVEL",
     ] {
-        assert!(m.region.contains(needle), "CICSX0407E region lacks {needle}");
+        assert!(
+            m.region.contains(needle),
+            "CICSX0407E region lacks {needle}"
+        );
     }
     assert!(m.explanation.contains("DFHSO0123") && m.explanation.contains("handshake_failure"));
 
@@ -266,7 +273,13 @@ fn connection_failures_name_the_region_side_settings() {
 
 #[test]
 fn client_side_only_messages_leave_the_region_empty() {
-    for id in ["CICSX0101E", "CICSX0306E", "CICSX0509E", "CICSX0903E", "CICSX0935E"] {
+    for id in [
+        "CICSX0101E",
+        "CICSX0306E",
+        "CICSX0509E",
+        "CICSX0903E",
+        "CICSX0935E",
+    ] {
         assert_eq!(entry(id).region, "", "{id}");
     }
 }
@@ -320,10 +333,7 @@ fn suggestions_are_the_nearest_ids() {
     let near = ids("CICSX0415E", 2);
     assert_eq!(near.len(), 2);
     for id in &near {
-        assert!(
-            ["CICSX0414E", "CICSX0416E"].contains(id),
-            "{near:?}"
-        );
+        assert!(["CICSX0414E", "CICSX0416E"].contains(id), "{near:?}");
     }
     // At most `max`, and nothing for nothing.
     assert!(suggest("CICSX0415E", 5).len() <= 5);
@@ -346,7 +356,10 @@ fn markdown_has_every_entry_once() {
         assert_eq!(md.matches(&heading).count(), 1, "{}", m.id);
         assert!(md.contains(&format!("**{}**", m.title)), "{}", m.id);
     }
-    assert!(md.contains("CICSX_UPDATE_DOCS=1"), "the header says how to regenerate");
+    assert!(
+        md.contains("CICSX_UPDATE_DOCS=1"),
+        "the header says how to regenerate"
+    );
     assert!(md.ends_with('\n') && !md.ends_with("\n\n"));
 }
 

@@ -148,12 +148,18 @@ fn openssl_tls12_flight_in_any_split() {
         // A DER SEQUENCE with a two-byte length that covers the whole certificate.
         let cert = &chain[0];
         assert_eq!(&cert[..2], &[0x30, 0x82]);
-        assert_eq!(usize::from(u16::from_be_bytes([cert[2], cert[3]])) + 4, cert.len());
+        assert_eq!(
+            usize::from(u16::from_be_bytes([cert[2], cert[3]])) + 4,
+            cert.len()
+        );
         assert_eq!(msgs[2], ServerMessage::ServerHelloDone);
     }
     let info = suites::lookup(0x002F).unwrap();
     assert_eq!(info.name, "TLS_RSA_WITH_AES_128_CBC_SHA");
-    assert_eq!(info.rating(), (Rating::Medium, vec!["no forward secrecy", "CBC"]));
+    assert_eq!(
+        info.rating(),
+        (Rating::Medium, vec!["no forward secrecy", "CBC"])
+    );
     assert!(!suites::usable_by_cicsx(0x002F, TlsVersion::Tls12));
 }
 
@@ -169,7 +175,10 @@ fn openssl_certificate_request_names_the_fixture_root() {
         .expect("a CertificateRequest");
     assert_eq!(request.certificate_authorities, vec![fixture_root_name()]);
     assert!(request.certificate_types.contains(&1), "rsa_sign");
-    assert!(request.signature_schemes.contains(&0x0804), "rsa_pss_rsae_sha256");
+    assert!(
+        request.signature_schemes.contains(&0x0804),
+        "rsa_pss_rsae_sha256"
+    );
     assert_eq!(msgs.last(), Some(&ServerMessage::ServerHelloDone));
 }
 
@@ -190,7 +199,10 @@ fn openssl_tls13_server_hello_then_encrypted_records() {
 #[test]
 fn protocol_version_alerts_from_openssl() {
     // TLS 1.3 hello to `-no_tls1_3`; TLS 1.0 hello to `-tls1_2` (record version 1.0).
-    for flight in [&[0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x46], &[0x15, 0x03, 0x01, 0x00, 0x02, 0x02, 0x46]] {
+    for flight in [
+        &[0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x46],
+        &[0x15, 0x03, 0x01, 0x00, 0x02, 0x02, 0x46],
+    ] {
         let msgs = FlightParser::new().push(flight).unwrap();
         assert_eq!(
             msgs,
@@ -236,11 +248,17 @@ fn hellos_for_every_version_and_suite_list_are_well_formed() {
         });
         // One handshake record holding one ClientHello whose lengths add up.
         assert_eq!(hello[0], 0x16);
-        assert_eq!(usize::from(u16::from_be_bytes([hello[3], hello[4]])), hello.len() - 5);
+        assert_eq!(
+            usize::from(u16::from_be_bytes([hello[3], hello[4]])),
+            hello.len() - 5
+        );
         assert_eq!(hello[5], 0x01);
         let body = u32::from_be_bytes([0, hello[6], hello[7], hello[8]]) as usize;
         assert_eq!(body, hello.len() - 9);
-        assert!(hello.len() - 5 >= 512 || hello.len() - 5 < 256, "{version}: padded");
+        assert!(
+            hello.len() - 5 >= 512 || hello.len() - 5 < 256,
+            "{version}: padded"
+        );
     }
 }
 

@@ -38,7 +38,10 @@ impl OpenSsl {
             .arg("-key")
             .arg(f.join("server/rsa.key.pem"))
             .arg("-www")
-            .args(args.iter().map(|a| a.replace("{fixtures}", &f.display().to_string())))
+            .args(
+                args.iter()
+                    .map(|a| a.replace("{fixtures}", &f.display().to_string())),
+            )
             .stdin(Stdio::piped())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -87,7 +90,11 @@ async fn medium_only_server() {
     let HelloOutcome::ServerHello { certificates, .. } = &scan.first else {
         panic!("{scan:?}")
     };
-    assert_eq!(certificates.len(), 1, "the TLS 1.2 flight carries the chain");
+    assert_eq!(
+        certificates.len(),
+        1,
+        "the TLS 1.2 flight carries the chain"
+    );
     let tls13 = prober.probe_version(TlsVersion::Tls13).await.unwrap();
     assert_eq!(tls13.accepted_suite(TlsVersion::Tls13), None, "{tls13:?}");
     // cicsx's own handshake fails: no common strong suite.
@@ -108,7 +115,11 @@ async fn tls10_only_server() {
     assert!(tls10.accepted.contains(&0x002F));
     for version in [TlsVersion::Tls11, TlsVersion::Tls12, TlsVersion::Tls13] {
         let outcome = prober.probe_version(version).await.unwrap();
-        assert_eq!(outcome.accepted_suite(version), None, "{version}: {outcome:?}");
+        assert_eq!(
+            outcome.accepted_suite(version),
+            None,
+            "{version}: {outcome:?}"
+        );
     }
     // A TLS 1.2 hello gets a TLS 1.0 ServerHello: the server does not do 1.2.
     let outcome = prober.probe_version(TlsVersion::Tls12).await.unwrap();
@@ -177,7 +188,10 @@ async fn plain_ports_and_closed_ports() {
         Some("HTTP/1.1 400 Bad Request")
     );
     let plain = prober.probe_plain_http().await.unwrap();
-    assert!(matches!(&plain, PlainAnswer::Http(a) if a.status == 400), "{plain:?}");
+    assert!(
+        matches!(&plain, PlainAnswer::Http(a) if a.status == 400),
+        "{plain:?}"
+    );
 
     // Nothing listening.
     let closed = TcpListener::bind("127.0.0.1:0").unwrap();

@@ -9,10 +9,7 @@ pub const MAX_ANSWER: usize = 16 * 1024;
 /// The probe request: `GET /CICSSystemManagement/` with no credentials at all.
 pub fn cmci_request(host_header: &str) -> Vec<u8> {
     // A Host header must not carry line breaks; the endpoint text never has them, but be sure.
-    let host: String = host_header
-        .chars()
-        .filter(|c| !c.is_control())
-        .collect();
+    let host: String = host_header.chars().filter(|c| !c.is_control()).collect();
     format!(
         "GET {CMCI_PATH} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: cicsx-diagnose/{}\r\n\
          Accept: application/xml\r\nConnection: close\r\n\r\n",
@@ -179,7 +176,10 @@ mod tests {
               <?xml version=\"1.0\"?><error message_id=\"DFHWU4004\"/>",
         )
         .unwrap();
-        assert!(a.cmci_evidence.iter().any(|e| e.contains("DFHWU4004")), "{a:?}");
+        assert!(
+            a.cmci_evidence.iter().any(|e| e.contains("DFHWU4004")),
+            "{a:?}"
+        );
         let a = parse_answer(
             b"HTTP/1.1 200 OK\r\nServer: IBM_CICS_Transaction_Server/6.1.0(zOS)\r\n\r\n",
         )
@@ -202,10 +202,19 @@ mod tests {
 
     #[test]
     fn complete_answers() {
-        assert!(answer_complete(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nab"));
-        assert!(!answer_complete(b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nab"));
-        assert!(!answer_complete(b"HTTP/1.1 200 OK\r\n\r\nab"), "no length: until closed");
-        assert!(!answer_complete(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n"));
+        assert!(answer_complete(
+            b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nab"
+        ));
+        assert!(!answer_complete(
+            b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nab"
+        ));
+        assert!(
+            !answer_complete(b"HTTP/1.1 200 OK\r\n\r\nab"),
+            "no length: until closed"
+        );
+        assert!(!answer_complete(
+            b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n"
+        ));
     }
 
     #[test]

@@ -354,10 +354,7 @@ impl Prober {
     /// Offers `version` with every suite of the table for it; the answer says whether the
     /// server accepts the version ([`HelloOutcome::accepted_suite`]).
     pub async fn probe_version(&self, version: TlsVersion) -> Result<HelloOutcome, Error> {
-        let offered: Vec<u16> = suites::suites_for(version)
-            .iter()
-            .map(|s| s.code)
-            .collect();
+        let offered: Vec<u16> = suites::suites_for(version).iter().map(|s| s.code).collect();
         self.hello(version, &offered).await
     }
 
@@ -413,10 +410,7 @@ impl Prober {
         version: TlsVersion,
         progress: Progress<'_>,
     ) -> Result<SuiteScan, Error> {
-        let all: Vec<u16> = suites::suites_for(version)
-            .iter()
-            .map(|s| s.code)
-            .collect();
+        let all: Vec<u16> = suites::suites_for(version).iter().map(|s| s.code).collect();
         let total = all.len();
         let mut offered = all;
         let mut accepted = Vec::new();
@@ -552,7 +546,10 @@ enum ReadEnd {
 
 /// Reads until the server closes, the answer is complete, [`http::MAX_ANSWER`] bytes, or
 /// the deadline.
-async fn read_answer<S: AsyncRead + Unpin>(stream: &mut S, deadline: Instant) -> (Vec<u8>, ReadEnd) {
+async fn read_answer<S: AsyncRead + Unpin>(
+    stream: &mut S,
+    deadline: Instant,
+) -> (Vec<u8>, ReadEnd) {
     let mut bytes = Vec::new();
     let mut chunk = [0u8; 4096];
     loop {
@@ -603,13 +600,12 @@ async fn read_flight(tcp: &mut TcpStream, deadline: Instant) -> HelloOutcome {
     let mut certificates = Vec::new();
     let mut certificate_request = None;
     let mut chunk = vec![0u8; 16 * 1024];
-    let accepted = |hello: ServerHello, certificates, certificate_request| {
-        HelloOutcome::ServerHello {
+    let accepted =
+        |hello: ServerHello, certificates, certificate_request| HelloOutcome::ServerHello {
             hello,
             certificates,
             certificate_request,
-        }
-    };
+        };
     loop {
         let n = match tokio::time::timeout_at(deadline, tcp.read(&mut chunk)).await {
             Err(_) => {

@@ -70,12 +70,13 @@ impl CipherSuiteInfo {
         }
     }
 
-    /// Whether the key exchange is ephemeral (ECDHE or DHE), so that a stolen server key
-    /// does not expose recorded sessions.
+    /// Whether the key exchange is ephemeral (ECDHE, DHE, and the anonymous (EC)DH suites,
+    /// which are ephemeral but unauthenticated), so that a stolen server key does not expose
+    /// recorded sessions.
     pub fn forward_secret(&self) -> bool {
         match self.key_exchange() {
             None => true,
-            Some(kx) => kx.starts_with("ECDHE") || kx.starts_with("DHE"),
+            Some(kx) => kx.starts_with("ECDHE") || kx.starts_with("DHE") || kx.ends_with("_anon"),
         }
     }
 
@@ -90,8 +91,7 @@ impl CipherSuiteInfo {
     pub fn min_version(&self) -> TlsVersion {
         if self.is_tls13() {
             TlsVersion::Tls13
-        } else if self.aead() || self.name.ends_with("_SHA256") || self.name.ends_with("_SHA384")
-        {
+        } else if self.aead() || self.name.ends_with("_SHA256") || self.name.ends_with("_SHA384") {
             TlsVersion::Tls12
         } else {
             TlsVersion::Tls10
@@ -410,8 +410,16 @@ mod tests {
         assert!(rate(0x0002).1.contains(&"NULL (no encryption)"));
         assert!(rate(0x0003).1.contains(&"export-grade"));
         assert!(rate(0x0003).1.contains(&"MD5"));
-        assert!(rate(0x0034).1.contains(&"anonymous (no server authentication)"));
+        assert!(
+            rate(0x0034)
+                .1
+                .contains(&"anonymous (no server authentication)")
+        );
         assert_eq!(rate(0xC018).0, Rating::Weak, "ECDH_anon");
+        assert!(
+            !rate(0xC018).1.contains(&"no forward secrecy"),
+            "anon (EC)DH is ephemeral"
+        );
     }
 
     #[test]

@@ -104,27 +104,18 @@ const EXT_RENEGOTIATION_INFO: u16 = 0xFF01;
 pub const GROUP_X25519: u16 = 0x001D;
 
 /// Groups offered: X25519, P-256, P-384, P-521, X448, ffdhe2048, ffdhe3072.
-const GROUPS: [u16; 7] = [
-    GROUP_X25519,
-    0x0017,
-    0x0018,
-    0x0019,
-    0x001E,
-    0x0100,
-    0x0101,
-];
+const GROUPS: [u16; 7] = [GROUP_X25519, 0x0017, 0x0018, 0x0019, 0x001E, 0x0100, 0x0101];
 
 /// Signature schemes offered: ECDSA, RSA-PSS, Ed25519, RSA PKCS#1 (SHA-2), then SHA-1 ones.
 const SIGNATURE_SCHEMES: [u16; 14] = [
-    0x0403, 0x0503, 0x0603, 0x0804, 0x0805, 0x0806, 0x0807, 0x0808, 0x0401, 0x0501, 0x0601,
-    0x0203, 0x0201, 0x0202,
+    0x0403, 0x0503, 0x0603, 0x0804, 0x0805, 0x0806, 0x0807, 0x0808, 0x0401, 0x0501, 0x0601, 0x0203,
+    0x0201, 0x0202,
 ];
 
 /// `ServerHello.random` of a HelloRetryRequest (RFC 8446 §4.1.3).
 const HELLO_RETRY_RANDOM: [u8; 32] = [
-    0xCF, 0x21, 0xAD, 0x74, 0xE5, 0x9A, 0x61, 0x11, 0xBE, 0x1D, 0x8C, 0x02, 0x1E, 0x65, 0xB8,
-    0x91, 0xC2, 0xA2, 0x11, 0x16, 0x7A, 0xBB, 0x8C, 0x5E, 0x07, 0x9E, 0x09, 0xE2, 0xC8, 0xA8,
-    0x33, 0x9C,
+    0xCF, 0x21, 0xAD, 0x74, 0xE5, 0x9A, 0x61, 0x11, 0xBE, 0x1D, 0x8C, 0x02, 0x1E, 0x65, 0xB8, 0x91,
+    0xC2, 0xA2, 0x11, 0x16, 0x7A, 0xBB, 0x8C, 0x5E, 0x07, 0x9E, 0x09, 0xE2, 0xC8, 0xA8, 0x33, 0x9C,
 ];
 
 /// Largest record fragment accepted (TLS ciphertext limit, RFC 5246 §6.2.3).
@@ -470,7 +461,9 @@ impl FlightParser {
     fn push_inner(&mut self, bytes: &[u8]) -> Result<Vec<ServerMessage>, WireError> {
         self.total = self.total.saturating_add(bytes.len());
         if self.total > MAX_FLIGHT {
-            return Err(WireError::TooLarge("more than 1 MiB before the handshake ended"));
+            return Err(WireError::TooLarge(
+                "more than 1 MiB before the handshake ended",
+            ));
         }
         self.pending.extend_from_slice(bytes);
         let mut out = Vec::new();
@@ -516,7 +509,7 @@ impl FlightParser {
     ) -> Result<(), WireError> {
         match content_type {
             ALERT => {
-                if fragment.is_empty() || fragment.len() % 2 != 0 {
+                if fragment.is_empty() || !fragment.len().is_multiple_of(2) {
                     return Err(WireError::Malformed("alert record length"));
                 }
                 for pair in fragment.chunks_exact(2) {
@@ -740,8 +733,10 @@ pub fn parse_certificate_request(
 }
 
 fn u16_list(mut r: Reader<'_>) -> Result<Vec<u16>, WireError> {
-    if r.len() % 2 != 0 {
-        return Err(WireError::Malformed("odd length of a list of 16-bit values"));
+    if !r.len().is_multiple_of(2) {
+        return Err(WireError::Malformed(
+            "odd length of a list of 16-bit values",
+        ));
     }
     let mut out = Vec::with_capacity(r.len() / 2);
     while let Some(v) = r.u16() {
@@ -863,7 +858,10 @@ mod tests {
         assert_eq!(suites, [0x002F, 0x0035]);
         assert_eq!(sni.as_deref(), Some("cics.example.com"));
         assert!(exts.contains(&EXT_RENEGOTIATION_INFO));
-        assert!(!exts.contains(&EXT_SIGNATURE_ALGORITHMS), "not before TLS 1.2");
+        assert!(
+            !exts.contains(&EXT_SIGNATURE_ALGORITHMS),
+            "not before TLS 1.2"
+        );
         assert!(!exts.contains(&EXT_SUPPORTED_VERSIONS));
         let (_, _, exts, _) = read_hello(&client_hello(&spec(TlsVersion::Tls12, &[0xC02F])));
         assert!(exts.contains(&EXT_SIGNATURE_ALGORITHMS));
@@ -875,7 +873,11 @@ mod tests {
         let (version, suites, exts, _) = read_hello(&bytes);
         assert_eq!(version, 0x0303);
         assert_eq!(suites, [0x1301]);
-        for e in [EXT_SUPPORTED_VERSIONS, EXT_KEY_SHARE, EXT_SIGNATURE_ALGORITHMS] {
+        for e in [
+            EXT_SUPPORTED_VERSIONS,
+            EXT_KEY_SHARE,
+            EXT_SIGNATURE_ALGORITHMS,
+        ] {
             assert!(exts.contains(&e), "{e}");
         }
     }
@@ -972,7 +974,9 @@ mod tests {
 
     #[test]
     fn tls13_server_hello_and_hello_retry() {
-        let exts = [0x00, 0x2B, 0x00, 0x02, 0x03, 0x04, 0x00, 0x33, 0x00, 0x02, 0x00, 0x17];
+        let exts = [
+            0x00, 0x2B, 0x00, 0x02, 0x03, 0x04, 0x00, 0x33, 0x00, 0x02, 0x00, 0x17,
+        ];
         let mut body = server_hello_body(0x0303, 0x1302, &exts);
         let hello = parse_server_hello(&body).unwrap();
         assert_eq!(hello.version(), 0x0304);
@@ -1001,7 +1005,14 @@ mod tests {
                 description: 40
             })]
         );
-        assert_eq!(Alert { level: 2, description: 40 }.name(), "handshake_failure");
+        assert_eq!(
+            Alert {
+                level: 2,
+                description: 40
+            }
+            .name(),
+            "handshake_failure"
+        );
         assert_eq!(alert_name(116), "certificate_required");
         let mut p = FlightParser::new();
         let msgs = p.push(b"HTTP/1.1 400 Bad Request\r\n").unwrap();
@@ -1009,11 +1020,16 @@ mod tests {
         assert!(p.push(b"more").unwrap().is_empty());
         // A single byte is enough to tell.
         let mut p = FlightParser::new();
-        assert!(matches!(&p.push(b"H").unwrap()[..], [ServerMessage::NotTls(_)]));
+        assert!(matches!(
+            &p.push(b"H").unwrap()[..],
+            [ServerMessage::NotTls(_)]
+        ));
         // A record type byte, then a wrong version byte, in two reads.
         let mut p = FlightParser::new();
         assert!(p.push(&[0x16]).unwrap().is_empty());
-        assert!(matches!(&p.push(&[0x02]).unwrap()[..], [ServerMessage::NotTls(b)] if b == &[0x16, 0x02]));
+        assert!(
+            matches!(&p.push(&[0x02]).unwrap()[..], [ServerMessage::NotTls(b)] if b == &[0x16, 0x02])
+        );
         // Garbage after a good record is malformed, not "not TLS".
         let mut p = FlightParser::new();
         assert!(p.push(&[0x15, 0x03, 0x03, 0x00, 0x02, 0x01, 0x00]).is_ok());
@@ -1023,10 +1039,10 @@ mod tests {
     #[test]
     fn malformed_input_is_an_error() {
         let bad = [
-            &[0x16, 0x03, 0x03, 0x00, 0x00][..],          // empty handshake record
-            &[0x15, 0x03, 0x03, 0x00, 0x01, 0x02],        // short alert
-            &[0x14, 0x03, 0x03, 0x00, 0x01, 0x02],        // bad CCS
-            &[0x16, 0x03, 0x03, 0xFF, 0xFF],              // record too long
+            &[0x16, 0x03, 0x03, 0x00, 0x00][..],   // empty handshake record
+            &[0x15, 0x03, 0x03, 0x00, 0x01, 0x02], // short alert
+            &[0x14, 0x03, 0x03, 0x00, 0x01, 0x02], // bad CCS
+            &[0x16, 0x03, 0x03, 0xFF, 0xFF],       // record too long
             &[0x16, 0x03, 0x03, 0x00, 0x04, 0x0E, 0, 0, 1], // ServerHelloDone with a body... truncated
         ];
         for b in bad {
@@ -1045,7 +1061,10 @@ mod tests {
         body[34] = 33;
         assert!(parse_server_hello(&body).is_err());
         // Two ServerHellos.
-        let sh = record(HANDSHAKE, &handshake(SERVER_HELLO, &server_hello_body(0x0303, 0x2F, &[])));
+        let sh = record(
+            HANDSHAKE,
+            &handshake(SERVER_HELLO, &server_hello_body(0x0303, 0x2F, &[])),
+        );
         let mut twice = sh.clone();
         twice.extend(sh);
         assert!(FlightParser::new().push(&twice).is_err());
@@ -1053,7 +1072,10 @@ mod tests {
 
     #[test]
     fn every_prefix_and_mutation_of_a_flight_is_safe() {
-        let mut msgs = handshake(SERVER_HELLO, &server_hello_body(0x0303, 0xC02F, &[0xFF, 0x01, 0, 1, 0]));
+        let mut msgs = handshake(
+            SERVER_HELLO,
+            &server_hello_body(0x0303, 0xC02F, &[0xFF, 0x01, 0, 1, 0]),
+        );
         msgs.extend(handshake(SERVER_HELLO_DONE, &[]));
         let bytes = record(HANDSHAKE, &msgs);
         for i in 0..bytes.len() {
