@@ -46,7 +46,10 @@ fuzz_target!(|data: &[u8]| {
             }
         }
     }
-    assert!(total <= bytes.len(), "never more certificate bytes than input");
+    assert!(
+        total <= bytes.len(),
+        "never more certificate bytes than input"
+    );
 
     let _ = parse_server_hello(bytes);
     let _ = parse_certificate(bytes, false);

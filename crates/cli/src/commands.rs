@@ -384,7 +384,7 @@ fn terminal(trust: &TrustArgs) -> Result<Terminal, Failure> {
     })
 }
 
-async fn find(workspace: &Workspace, name: &str) -> Result<Found, Failure> {
+pub(crate) async fn find(workspace: &Workspace, name: &str) -> Result<Found, Failure> {
     let (local, loaded) = everything(workspace).await?;
     lookup(&local, &loaded, name).ok_or_else(|| Failure::unknown_connection(name))
 }

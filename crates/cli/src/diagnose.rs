@@ -22,7 +22,7 @@ use crate::error::Failure;
 /// Runs the diagnosis and prints the report.
 pub(crate) async fn run(workspace: &Workspace, args: DiagnoseArgs) -> Result<(), Failure> {
     let preferences = workspace.load_preferences()?;
-    let (endpoint, secure) = target(workspace, &args.target)?;
+    let (endpoint, secure) = target(workspace, &args.target).await?;
     let passphrase = crate::session::keystore_passphrase();
     let secrets = Secrets {
         keystore_passphrase: passphrase.clone(),
@@ -75,13 +75,16 @@ pub(crate) async fn run(workspace: &Workspace, args: DiagnoseArgs) -> Result<(),
 }
 
 /// The endpoint and, for a stored connection, its "Secure connection" setting.
-fn target(workspace: &Workspace, text: &str) -> Result<(Endpoint, Option<bool>), Failure> {
+async fn target(workspace: &Workspace, text: &str) -> Result<(Endpoint, Option<bool>), Failure> {
     if let Some(endpoint) = parse_host_port(text) {
         return Ok((endpoint, None));
     }
-    let connections = workspace.load_connections()?;
-    match connections.get(text) {
-        Some(c) => Ok((Endpoint::new(c.host.clone(), c.port), Some(c.secure))),
+    // The workspace's own connections and the loaded (shared) ones, as every command sees them.
+    match crate::commands::find(workspace, text).await.ok() {
+        Some(found) => {
+            let c = found.connection;
+            Ok((Endpoint::new(c.host.clone(), c.port), Some(c.secure)))
+        }
         None => Err(Failure::new(
             "CICSX0901E",
             format!("\"{text}\" is neither HOST:PORT nor the name of a connection"),

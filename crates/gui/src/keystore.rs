@@ -1,0 +1,487 @@
+//! The keystore manager: what `cicsx keystore` does, as a table with buttons.
+
+use std::path::{Path, PathBuf};
+
+use cicsx_cmci::message::Failure;
+use cicsx_keystore::{DEFAULT_PASSPHRASE, Entry, Keystore, KeystoreFile, SecretString, StoreType};
+use cicsx_profile::Workspace;
+use cicsx_truststore::{CertificateInfo, parse_pin_alias};
+use zeroize::Zeroizing;
+
+use crate::widgets::{Expiry, expiry, field, now_unix, secret_field};
+
+/// One row of the table.
+pub(crate) struct Row {
+    pub(crate) alias: String,
+    kind: &'static str,
+    subject: String,
+    issuer: String,
+    expires: String,
+    expiry: Expiry,
+}
+
+/// The keystore manager's state.
+pub(crate) struct KeystoreManager {
+    pub(crate) rows: Vec<Row>,
+    selected: Option<String>,
+    location: String,
+    import_path: String,
+    import_passphrase: Zeroizing<String>,
+    import_alias: String,
+    export_path: String,
+    export_p12: bool,
+    export_passphrase: Zeroizing<String>,
+    rename_to: String,
+    new_passphrase: Zeroizing<String>,
+    new_passphrase_again: Zeroizing<String>,
+    confirm_delete: bool,
+    token_certificates: Vec<String>,
+    pub(crate) message: Option<String>,
+    pub(crate) error: Option<Failure>,
+}
+
+/// The keystore the preferences name, or the workspace's own, and whether it is the default.
+fn locate(workspace: &Workspace) -> Result<(KeystoreFile, bool), Failure> {
+    let preferences = workspace.load_preferences()?;
+    let is_default = preferences.keystore.is_none();
+    let path = preferences
+        .keystore
+        .clone()
+        .unwrap_or_else(|| workspace.keystore_path());
+    let kind = match preferences.keystore_type.as_deref() {
+        Some(t) => Some(t.parse::<StoreType>().map_err(|_| {
+            Failure::new(
+                "CICSX0932E",
+                format!("{t:?} is not a keystore type"),
+                "",
+                "Use PKCS12, JKS or PEM.",
+            )
+        })?),
+        None => None,
+    };
+    let file = match kind {
+        Some(t) => KeystoreFile::with_type(path, t),
+        None => KeystoreFile::new(path),
+    };
+    Ok((file, is_default))
+}
+
+fn passphrase(session: &Zeroizing<String>) -> SecretString {
+    if session.is_empty() {
+        SecretString::from(DEFAULT_PASSPHRASE)
+    } else {
+        SecretString::from(session.as_str())
+    }
+}
+
+fn read_failure(path: &Path, e: std::io::Error) -> Failure {
+    Failure::new(
+        "CICSX0933E",
+        format!("cannot read {}: {e}", path.display()),
+        "",
+        "Check the path and its permissions.",
+    )
+}
+
+fn kind(e: &Entry) -> &'static str {
+    match e {
+        Entry::PrivateKey(_) => "key",
+        Entry::Trusted(t) if parse_pin_alias(&t.alias).is_some() => "accepted",
+        Entry::Trusted(_) => "trusted",
+        _ => "other",
+    }
+}
+
+fn row(e: &Entry, now: i64) -> Row {
+    let info = e
+        .certificate()
+        .and_then(|c| CertificateInfo::from_der(c).ok());
+    let (subject, issuer, expires, exp) = match info {
+        Some(i) => {
+            let exp = expiry(i.not_after_unix, now);
+            let date = i.not_after.get(..10).unwrap_or(&i.not_after).to_owned();
+            let expires = match exp {
+                Expiry::Expired => format!("{date} EXPIRED"),
+                Expiry::Soon => format!(
+                    "{date} (in {} days!)",
+                    (i.not_after_unix - now) / (24 * 60 * 60)
+                ),
+                Expiry::Fine => date,
+            };
+            (i.subject, i.issuer, expires, exp)
+        }
+        None => (String::new(), String::new(), String::new(), Expiry::Fine),
+    };
+    Row {
+        alias: e.alias().to_owned(),
+        kind: kind(e),
+        subject,
+        issuer,
+        expires,
+        expiry: exp,
+    }
+}
+
+impl KeystoreManager {
+    pub(crate) fn new() -> Self {
+        KeystoreManager {
+            rows: Vec::new(),
+            selected: None,
+            location: String::new(),
+            import_path: String::new(),
+            import_passphrase: Zeroizing::new(String::new()),
+            import_alias: String::new(),
+            export_path: String::new(),
+            export_p12: false,
+            export_passphrase: Zeroizing::new(String::new()),
+            rename_to: String::new(),
+            new_passphrase: Zeroizing::new(String::new()),
+            new_passphrase_again: Zeroizing::new(String::new()),
+            confirm_delete: false,
+            token_certificates: Vec::new(),
+            message: None,
+            error: None,
+        }
+    }
+
+    /// Re-reads the keystore.
+    pub(crate) fn refresh(&mut self, workspace: &Workspace, session: &Zeroizing<String>) {
+        self.error = None;
+        match self.load(workspace, session) {
+            Ok(ks) => {
+                let now = now_unix();
+                self.rows = ks.entries().iter().map(|e| row(e, now)).collect();
+                if let Some(s) = &self.selected
+                    && !ks.contains(s)
+                {
+                    self.selected = None;
+                }
+            }
+            Err(e) => {
+                self.rows.clear();
+                self.error = Some(e);
+            }
+        }
+    }
+
+    fn load(
+        &mut self,
+        workspace: &Workspace,
+        session: &Zeroizing<String>,
+    ) -> Result<Keystore, Failure> {
+        let (file, is_default) = locate(workspace)?;
+        self.location = format!("{} ({})", file.path().display(), file.store_type());
+        if is_default && !file.exists() {
+            self.location.push_str(
+                ", not created yet: it is created with the pass phrase changeit when first needed",
+            );
+            return Ok(Keystore::new());
+        }
+        if file.store_type() == StoreType::Pem {
+            let bytes = std::fs::read(file.path()).map_err(|e| read_failure(file.path(), e))?;
+            return Ok(Keystore::from_pem(&bytes)?);
+        }
+        Ok(file.load(&passphrase(session))?)
+    }
+
+    /// The keystore file to change, created (pass phrase changeit, as CICS Explorer's) when it
+    /// is the workspace default and does not exist yet.
+    fn writable(
+        workspace: &Workspace,
+        session: &Zeroizing<String>,
+    ) -> Result<(KeystoreFile, SecretString), Failure> {
+        let (file, is_default) = locate(workspace)?;
+        let pass = passphrase(session);
+        if is_default && !file.exists() {
+            workspace.ensure_dir()?;
+            file.create(&pass)?;
+        }
+        Ok((file, pass))
+    }
+
+    /// Imports every entry of a PKCS#12, JKS or PEM file.
+    pub(crate) fn import(
+        &mut self,
+        workspace: &Workspace,
+        session: &Zeroizing<String>,
+    ) -> Result<String, Failure> {
+        let src = PathBuf::from(self.import_path.trim());
+        let bytes = std::fs::read(&src).map_err(|e| read_failure(&src, e))?;
+        let kind = StoreType::detect(&bytes).or_else(|| StoreType::from_path(&src));
+        let other = match kind {
+            Some(StoreType::Pem) => Keystore::from_pem(&bytes)?,
+            t => Keystore::read(&bytes, t, &passphrase(&self.import_passphrase))?,
+        };
+        let alias = self.import_alias.trim();
+        let alias = (!alias.is_empty()).then_some(alias);
+        let (file, pass) = Self::writable(workspace, session)?;
+        let added = file.update(&pass, |ks| ks.import(other, alias))?;
+        self.import_passphrase = Zeroizing::new(String::new());
+        Ok(format!(
+            "Imported {} entr{}: {}",
+            added.len(),
+            if added.len() == 1 { "y" } else { "ies" },
+            added.join(", ")
+        ))
+    }
+
+    fn export(
+        &mut self,
+        workspace: &Workspace,
+        session: &Zeroizing<String>,
+        alias: &str,
+    ) -> Result<String, Failure> {
+        let ks = self.load(workspace, session)?;
+        let dest = PathBuf::from(self.export_path.trim());
+        let (bytes, mode) = if self.export_p12 {
+            if self.export_passphrase.is_empty() {
+                return Err(Failure::new(
+                    "CICSX0994E",
+                    "a PKCS#12 export needs a pass phrase",
+                    "The exported file protects its entries with its own pass phrase.",
+                    "Type a pass phrase for the exported file.",
+                ));
+            }
+            let pass = SecretString::from(self.export_passphrase.as_str());
+            (Zeroizing::new(ks.export_pkcs12(alias, &pass)?), 0o600)
+        } else {
+            // Certificates only: a private key is exported to PKCS#12, protected.
+            let text = ks.to_pem(alias, false)?;
+            (Zeroizing::new(text.as_bytes().to_vec()), 0o644)
+        };
+        cicsx_keystore::fs::write_atomic(&dest, &bytes, mode).map_err(|e| {
+            Failure::io(&format!("cannot write {}", dest.display()), e)
+        })?;
+        Ok(format!("Exported {alias} to {}.", dest.display()))
+    }
+
+    fn delete(
+        workspace: &Workspace,
+        session: &Zeroizing<String>,
+        alias: &str,
+    ) -> Result<String, Failure> {
+        let (file, pass) = Self::writable(workspace, session)?;
+        file.update(&pass, |ks| ks.remove(alias).map(|_| ()))?;
+        Ok(format!("Deleted {alias}."))
+    }
+
+    fn rename(
+        workspace: &Workspace,
+        session: &Zeroizing<String>,
+        old: &str,
+        new: &str,
+    ) -> Result<String, Failure> {
+        let (file, pass) = Self::writable(workspace, session)?;
+        file.update(&pass, |ks| ks.rename(old, new))?;
+        Ok(format!("Renamed {old} to {new}."))
+    }
+
+    fn change_passphrase(
+        &mut self,
+        workspace: &Workspace,
+        session: &mut Zeroizing<String>,
+    ) -> Result<String, Failure> {
+        if self.new_passphrase.is_empty() || *self.new_passphrase != *self.new_passphrase_again {
+            return Err(Failure::new(
+                "CICSX0995E",
+                "the two entries of the new pass phrase are empty or differ",
+                "",
+                "Type the same new pass phrase twice.",
+            ));
+        }
+        let (file, old) = Self::writable(workspace, session)?;
+        let new = SecretString::from(self.new_passphrase.as_str());
+        file.change_passphrase(&old, &new)?;
+        *session = Zeroizing::new(self.new_passphrase.to_string());
+        self.new_passphrase = Zeroizing::new(String::new());
+        self.new_passphrase_again = Zeroizing::new(String::new());
+        Ok(format!(
+            "Changed the pass phrase of {}; it is kept for this session (Preferences).",
+            file.path().display()
+        ))
+    }
+
+    fn smart_card_certificates(&mut self, workspace: &Workspace) -> Result<(), Failure> {
+        self.token_certificates.clear();
+        let preferences = workspace.load_preferences()?;
+        let Some(module) = preferences.smartcard_module else {
+            return Err(Failure::new(
+                "CICSX0937E",
+                "no smart card driver configured",
+                "Smart cards are read through the card's PKCS#11 driver, and none is set.",
+                "Set the smart card PKCS#11 module in Preferences.",
+            ));
+        };
+        let module = cicsx_smartcard::Module::load(&module)?;
+        for token in module.tokens()?.iter().filter(|t| t.present) {
+            for c in module.certificates(&token.uri())? {
+                self.token_certificates.push(format!(
+                    "{}: {} (issuer {}){}  {}",
+                    c.label,
+                    c.subject,
+                    c.issuer,
+                    if c.has_private_key { ", with key" } else { "" },
+                    c.uri
+                ));
+            }
+        }
+        if self.token_certificates.is_empty() {
+            self.token_certificates
+                .push("No certificates on the tokens present.".into());
+        }
+        Ok(())
+    }
+
+    fn done(&mut self, result: Result<String, Failure>) {
+        match result {
+            Ok(m) => {
+                self.message = Some(m);
+                self.error = None;
+            }
+            Err(e) => {
+                self.message = None;
+                self.error = Some(e);
+            }
+        }
+    }
+
+    pub(crate) fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        workspace: &Workspace,
+        session: &mut Zeroizing<String>,
+    ) {
+        ui.horizontal(|ui| {
+            ui.heading("Keystore manager");
+            if ui.button("Refresh").clicked() {
+                self.refresh(workspace, session);
+            }
+        });
+        ui.label(&self.location);
+        ui.separator();
+        let now_selected = self.selected.clone();
+        egui::ScrollArea::vertical()
+            .max_height(220.0)
+            .show(ui, |ui| {
+                egui::Grid::new("keystore-entries")
+                    .striped(true)
+                    .num_columns(5)
+                    .show(ui, |ui| {
+                        for t in ["Alias", "Type", "Subject", "Issuer", "Expires"] {
+                            ui.strong(t);
+                        }
+                        ui.end_row();
+                        for r in &self.rows {
+                            let on = now_selected.as_deref() == Some(r.alias.as_str());
+                            if ui.selectable_label(on, &r.alias).clicked() {
+                                self.selected = Some(r.alias.clone());
+                                self.rename_to.clone_from(&r.alias);
+                                self.confirm_delete = false;
+                            }
+                            ui.label(r.kind);
+                            ui.label(&r.subject);
+                            ui.label(&r.issuer);
+                            match r.expiry {
+                                Expiry::Fine => ui.label(&r.expires),
+                                Expiry::Soon => {
+                                    ui.colored_label(ui.visuals().warn_fg_color, &r.expires)
+                                }
+                                Expiry::Expired => {
+                                    ui.colored_label(ui.visuals().error_fg_color, &r.expires)
+                                }
+                            };
+                            ui.end_row();
+                        }
+                    });
+            });
+        if self.rows.is_empty() {
+            ui.label("No entries.");
+        }
+        ui.separator();
+        if let Some(alias) = self.selected.clone() {
+            ui.label(format!("Selected: {alias}"));
+            ui.horizontal(|ui| {
+                if self.confirm_delete {
+                    ui.label(format!("Delete {alias}? This cannot be undone."));
+                    if ui.button("Yes, delete").clicked() {
+                        let r = Self::delete(workspace, session, &alias);
+                        self.confirm_delete = false;
+                        self.selected = None;
+                        self.done(r);
+                        self.refresh_keep_message(workspace, session);
+                    }
+                    if ui.button("No").clicked() {
+                        self.confirm_delete = false;
+                    }
+                } else if ui.button("Delete").clicked() {
+                    self.confirm_delete = true;
+                }
+            });
+            ui.horizontal(|ui| {
+                field(ui, "New alias", &mut self.rename_to);
+                if ui.button("Rename").clicked() {
+                    let new = self.rename_to.trim().to_owned();
+                    let r = Self::rename(workspace, session, &alias, &new);
+                    if r.is_ok() {
+                        self.selected = Some(new);
+                    }
+                    self.done(r);
+                    self.refresh_keep_message(workspace, session);
+                }
+            });
+            ui.horizontal(|ui| {
+                field(ui, "Export to", &mut self.export_path);
+                ui.checkbox(&mut self.export_p12, "PKCS#12 with the key");
+                if self.export_p12 {
+                    secret_field(ui, "Export pass phrase", &mut self.export_passphrase);
+                }
+                if ui.button("Export").clicked() {
+                    let r = self.export(workspace, session, &alias);
+                    self.done(r);
+                }
+            });
+            ui.separator();
+        }
+        ui.horizontal(|ui| {
+            field(ui, "Import from", &mut self.import_path);
+            secret_field(ui, "Its pass phrase", &mut self.import_passphrase);
+            field(ui, "Alias (optional)", &mut self.import_alias);
+            if ui.button("Import").clicked() {
+                let r = self.import(workspace, session);
+                self.done(r);
+                self.refresh_keep_message(workspace, session);
+            }
+        });
+        ui.horizontal(|ui| {
+            secret_field(ui, "New keystore pass phrase", &mut self.new_passphrase);
+            secret_field(ui, "Repeat it", &mut self.new_passphrase_again);
+            if ui.button("Change pass phrase").clicked() {
+                let r = self.change_passphrase(workspace, session);
+                self.done(r);
+            }
+        });
+        ui.separator();
+        if ui.button("Smart card certificates").clicked()
+            && let Err(e) = self.smart_card_certificates(workspace)
+        {
+            self.error = Some(e);
+        }
+        for c in &self.token_certificates {
+            ui.label(c);
+        }
+        if let Some(m) = &self.message {
+            ui.label(m);
+        }
+        if let Some(e) = &self.error {
+            crate::widgets::failure(ui, e);
+        }
+    }
+
+    fn refresh_keep_message(&mut self, workspace: &Workspace, session: &Zeroizing<String>) {
+        let error = self.error.take();
+        self.refresh(workspace, session);
+        if error.is_some() {
+            self.error = error;
+        }
+    }
+}
