@@ -292,6 +292,24 @@ pub(crate) fn rejection_for(error: &rustls::Error, end_entity: &CertificateDer<'
     }
 }
 
+/// The leaf's key, when it is too weak to call a connection secure: RSA under 2048 bits, DSA,
+/// or an elliptic curve other than P-256, P-384 and P-521. `None` when it is strong enough
+/// (or unreadable: then webpki's own checks decide).
+pub(crate) fn weak_key(leaf: &CertificateDer<'_>) -> Option<String> {
+    let info = crate::CertificateInfo::from_der(leaf).ok()?;
+    let key = info.key_algorithm;
+    let weak = if let Some(bits) = key.strip_prefix("RSA ") {
+        bits.parse::<usize>().is_ok_and(|b| b < 2048)
+    } else if key.starts_with("DSA") {
+        true
+    } else if key.starts_with("ECDSA") {
+        !matches!(key.as_str(), "ECDSA P-256" | "ECDSA P-384" | "ECDSA P-521")
+    } else {
+        false
+    };
+    weak.then_some(key)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -370,22 +388,4 @@ mod tests {
         ])));
         assert!(!allows_server_auth(&CertificateDer::from(vec![0x30, 0x00])));
     }
-}
-
-/// The leaf's key, when it is too weak to call a connection secure: RSA under 2048 bits, DSA,
-/// or an elliptic curve other than P-256, P-384 and P-521. `None` when it is strong enough
-/// (or unreadable: then webpki's own checks decide).
-pub(crate) fn weak_key(leaf: &CertificateDer<'_>) -> Option<String> {
-    let info = crate::CertificateInfo::from_der(leaf).ok()?;
-    let key = info.key_algorithm;
-    let weak = if let Some(bits) = key.strip_prefix("RSA ") {
-        bits.parse::<usize>().is_ok_and(|b| b < 2048)
-    } else if key.starts_with("DSA") {
-        true
-    } else if key.starts_with("ECDSA") {
-        !matches!(key.as_str(), "ECDSA P-256" | "ECDSA P-384" | "ECDSA P-521")
-    } else {
-        false
-    };
-    weak.then_some(key)
 }
