@@ -13,6 +13,11 @@ pub(crate) struct Cli {
     #[arg(long, global = true, value_name = "DIR")]
     pub(crate) workspace: Option<PathBuf>,
 
+    /// Seconds to wait for the connection, the TLS handshake and each response (overrides the
+    /// timeout preference).
+    #[arg(long, global = true, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub(crate) timeout: Option<u64>,
+
     #[command(subcommand)]
     pub(crate) command: Command,
 }

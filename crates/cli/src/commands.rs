@@ -19,10 +19,11 @@ pub(crate) fn run(cli: Cli) -> Result<(), Failure> {
         _ => {}
     }
     let workspace = Workspace::locate(cli.workspace)?;
+    let timeout = cli.timeout;
     match cli.command {
         Command::Connection(cmd) => connection(&workspace, cmd),
-        Command::Connect(args) => runtime()?.block_on(connect(&workspace, args)),
-        Command::Get(args) => runtime()?.block_on(get(&workspace, args)),
+        Command::Connect(args) => runtime()?.block_on(connect(&workspace, args, timeout)),
+        Command::Get(args) => runtime()?.block_on(get(&workspace, args, timeout)),
         Command::Keystore(cmd) => crate::stores::keystore(&workspace, cmd),
         Command::Truststore(cmd) => crate::stores::truststore(&workspace, cmd),
         Command::Prefs(cmd) => crate::stores::prefs(&workspace, cmd),
@@ -400,10 +401,26 @@ fn context_for(connection: &Connection, explicit: Option<String>) -> Result<Stri
     })
 }
 
-async fn connect(workspace: &Workspace, args: ConnectArgs) -> Result<(), Failure> {
+/// The preferences, with the `--timeout` flag applied.
+fn preferences_with(
+    workspace: &Workspace,
+    timeout: Option<u64>,
+) -> Result<cicsx_profile::Preferences, Failure> {
+    let mut preferences = workspace.load_preferences()?;
+    if timeout.is_some() {
+        preferences.timeout = timeout;
+    }
+    Ok(preferences)
+}
+
+async fn connect(
+    workspace: &Workspace,
+    args: ConnectArgs,
+    timeout: Option<u64>,
+) -> Result<(), Failure> {
     let Found { connection, origin } = find(workspace, &args.name).await?;
     let context = context_for(&connection, args.context)?;
-    let preferences = workspace.load_preferences()?;
+    let preferences = preferences_with(workspace, timeout)?;
     let mut ask = terminal(&args.trust)?;
     let mut out = std::io::stdout();
     connect_and_report(
@@ -503,10 +520,10 @@ fn summary_text(query: &Query, response: &Response) -> String {
     )
 }
 
-async fn get(workspace: &Workspace, args: GetArgs) -> Result<(), Failure> {
+async fn get(workspace: &Workspace, args: GetArgs, timeout: Option<u64>) -> Result<(), Failure> {
     let Found { connection, origin } = find(workspace, &args.connection).await?;
     let context = context_for(&connection, args.context.clone())?;
-    let preferences = workspace.load_preferences()?;
+    let preferences = preferences_with(workspace, timeout)?;
     let mut ask = terminal(&args.trust)?;
     let queries = args
         .resources

@@ -549,3 +549,83 @@ async fn certificates_about_to_expire_are_warned_about_on_connect() {
     assert!(run.stderr.contains("CICSX0214W"), "{run}");
     assert!(run.stderr.contains("Soon Expiring CA"), "{run}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forbidden_user_gets_403_with_its_message() {
+    let region = region(Mode::Strong, CertChoice::Valid).await;
+    let cx = Cx::new();
+    cx.trust_fixture_ca();
+    cx.add("r", region.addr().port(), true, &["--user", "cicsnoacc"])
+        .await;
+    let run = cx.run(&["get", "CICSRegion", "-c", "r"], &[PASSWORD]).await;
+    let err = run.fails_with("CICSX0610E");
+    assert!(err.contains("cicsnoacc") && err.contains("403"), "{run}");
+    assert_eq!(region.stats().http_requests, 1, "never retried");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_silent_port_times_out_with_its_message() {
+    // Accepts connections and never says anything.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let held = tokio::spawn(async move {
+        let mut open = Vec::new();
+        while let Ok((tcp, _)) = listener.accept().await {
+            open.push(tcp);
+        }
+    });
+    let cx = Cx::new();
+    cx.add("silent", port, true, &["--user", "cicsuser"]).await;
+    let started = std::time::Instant::now();
+    let run = cx
+        .run(&["--timeout", "1", "connect", "silent"], &[PASSWORD])
+        .await;
+    let err = run.fails_with("CICSX0403E");
+    assert!(err.contains("TLS handshake"), "{run}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(20),
+        "the flag is honoured"
+    );
+    held.abort();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_certificate_not_yet_valid_has_its_message() {
+    // A CA of the test's own, and a server certificate that starts being valid next year.
+    let ca_key = rcgen::KeyPair::generate().unwrap();
+    let mut ca = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca.distinguished_name
+        .push(rcgen::DnType::CommonName, "Future Test CA");
+    ca.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    let ca_cert = ca.self_signed(&ca_key).unwrap();
+    let issuer = rcgen::Issuer::new(ca, ca_key);
+    let key = rcgen::KeyPair::generate().unwrap();
+    let mut leaf = rcgen::CertificateParams::new(vec!["127.0.0.1".to_owned()]).unwrap();
+    let year = 365 * 24 * 60 * 60;
+    let now = std::time::SystemTime::now();
+    leaf.not_before = (now + std::time::Duration::from_secs(year)).into();
+    leaf.not_after = (now + std::time::Duration::from_secs(2 * year)).into();
+    let leaf = leaf.signed_by(&key, &issuer).unwrap();
+    let region = cicsx_mock_cics::MockRegion::start(cicsx_mock_cics::Config {
+        custom_cert: Some((leaf.pem(), key.serialize_pem())),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+
+    let cx = Cx::new();
+    let ca_file = cx.path("future-ca.pem");
+    std::fs::write(&ca_file, ca_cert.pem()).unwrap();
+    cx.run(
+        &["prefs", "set", "truststore", ca_file.to_str().unwrap()],
+        &[],
+    )
+    .await
+    .ok();
+    cx.add("r", region.addr().port(), true, &["--user", "cicsuser"])
+        .await;
+    let run = cx.run(&["connect", "r"], &[PASSWORD]).await;
+    let err = run.fails_with("CICSX0413E");
+    assert!(err.contains("not valid yet"), "{run}");
+    assert_eq!(region.stats().http_requests, 0);
+}

@@ -183,7 +183,17 @@ impl Connector {
                 Protocol::Tls12 => TlsVersions::Tls12,
                 Protocol::Tls13 => TlsVersions::Tls13,
             },
-            timeouts: Timeouts::default(),
+            timeouts: match preferences.timeout {
+                Some(secs) => {
+                    let limit = std::time::Duration::from_secs(secs);
+                    Timeouts {
+                        connect: limit,
+                        handshake: limit,
+                        response: limit,
+                    }
+                }
+                None => Timeouts::default(),
+            },
             keystore,
             keystore_passphrase,
             warnings,

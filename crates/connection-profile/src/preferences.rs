@@ -117,6 +117,9 @@ pub struct Preferences {
     /// certificate usually comes from the company's own CA, and trusting every public CA
     /// widens who can impersonate it).
     pub system_roots: bool,
+    /// Seconds to wait for the connection, the TLS handshake and each response (default:
+    /// 10 s to connect, 15 s for the handshake, 60 s for a response).
+    pub timeout: Option<u64>,
     /// Which TLS versions to offer.
     pub protocol: Protocol,
 }
@@ -131,6 +134,7 @@ impl Default for Preferences {
             central_truststore: None,
             smartcard_module: None,
             system_roots: false,
+            timeout: None,
             protocol: Protocol::Default,
         }
     }
@@ -166,6 +170,7 @@ impl Preferences {
             central_truststore: raw.central_truststore,
             smartcard_module: raw.smartcard_module.map(PathBuf::from),
             system_roots: raw.system_roots.unwrap_or(false),
+            timeout: raw.timeout,
             protocol: raw.protocol.unwrap_or_default(),
         };
         preferences.validate()?;
@@ -213,6 +218,7 @@ impl Preferences {
         "central_truststore",
         "smartcard_module",
         "system_roots",
+        "timeout",
         "protocol",
     ];
 
@@ -227,6 +233,7 @@ impl Preferences {
             "central_truststore" => self.central_truststore.clone(),
             "smartcard_module" => path(&self.smartcard_module),
             "system_roots" => Some(self.system_roots.to_string()),
+            "timeout" => self.timeout.map(|t| t.to_string()),
             "protocol" => Some(self.protocol.as_str().to_owned()),
             _ => return Err(unknown_key(key)),
         })
@@ -271,6 +278,25 @@ impl Preferences {
                     )
                 })?
             }
+            "timeout" => {
+                next.timeout = if unset {
+                    None
+                } else {
+                    Some(
+                        value
+                            .trim_end_matches('s')
+                            .parse::<u64>()
+                            .ok()
+                            .filter(|t| (1..=3600).contains(t))
+                            .ok_or_else(|| {
+                                invalid(
+                                    "timeout",
+                                    format!("{value:?} is not a number of seconds from 1 to 3600"),
+                                )
+                            })?,
+                    )
+                }
+            }
             "keystore" => next.keystore = text(value).map(PathBuf::from),
             "keystore_type" => next.keystore_type = text(value).map(|v| v.to_ascii_uppercase()),
             "truststore" => next.truststore = text(value).map(PathBuf::from),
@@ -303,6 +329,9 @@ impl Preferences {
         ));
         out.push_str(&format!("protocol = {}\n", quote(self.protocol.as_str())));
         out.push_str(&format!("system_roots = {}\n", self.system_roots));
+        if let Some(t) = self.timeout {
+            out.push_str(&format!("timeout = {t}\n"));
+        }
         let path = |p: &Option<PathBuf>| p.as_deref().map(|p| p.to_string_lossy().into_owned());
         let optional = [
             (
@@ -413,6 +442,7 @@ static PREFERENCES_KEYS: Keys = Keys {
         "central_truststore",
         "smartcard_module",
         "system_roots",
+        "timeout",
         "protocol",
     ],
     nested: &[],
@@ -430,6 +460,7 @@ struct RawPreferences {
     central_truststore: Option<String>,
     smartcard_module: Option<String>,
     system_roots: Option<bool>,
+    timeout: Option<u64>,
     protocol: Option<Protocol>,
 }
 

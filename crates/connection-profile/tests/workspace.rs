@@ -119,6 +119,7 @@ fn preferences_round_trip_through_the_file() {
         central_truststore: Some("https://pki.example.com/trust.p12".into()),
         smartcard_module: Some("/usr/lib/opensc-pkcs11.so".into()),
         system_roots: true,
+        timeout: Some(30),
         protocol: Protocol::Tls12,
     };
     w.save_preferences(&p).unwrap();

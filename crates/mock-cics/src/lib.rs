@@ -220,16 +220,27 @@ pub struct Config {
     pub users: Vec<(String, String)>,
     /// Where to listen; port 0 picks a free port ([`MockRegion::addr`] tells which).
     pub bind: SocketAddr,
+    /// Users who sign on but may not use CMCI (their requests get HTTP 403, as when the
+    /// region's security manager denies access).
+    pub forbidden_users: Vec<String>,
+    /// A server certificate chain and key (PEM) to use instead of [`Config::cert`].
+    pub custom_cert: Option<(String, String)>,
 }
 
 impl Default for Config {
-    /// Strong TLS, the valid ECDSA certificate, user `cicsuser` / `cicspass`, `127.0.0.1:0`.
+    /// Strong TLS, the valid ECDSA certificate, user `cicsuser` / `cicspass` (and
+    /// `cicsnoacc` / `cicspass`, who signs on but is refused with 403), `127.0.0.1:0`.
     fn default() -> Config {
         Config {
             mode: Mode::Strong,
             cert: CertChoice::Valid,
-            users: vec![("cicsuser".to_owned(), "cicspass".to_owned())],
+            users: vec![
+                ("cicsuser".to_owned(), "cicspass".to_owned()),
+                ("cicsnoacc".to_owned(), "cicspass".to_owned()),
+            ],
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+            forbidden_users: vec!["cicsnoacc".to_owned()],
+            custom_cert: None,
         }
     }
 }

@@ -141,7 +141,16 @@ fn run(config: Config) -> Result<(), Error> {
             let _ = writeln!(out, "trust this CA: {}", ca_file.display());
         }
         for (user, password) in &config.users {
-            let _ = writeln!(out, "sign on as: {user} / {password}");
+            let note = if config
+                .forbidden_users
+                .iter()
+                .any(|f| f.eq_ignore_ascii_case(user))
+            {
+                "  (signs on, then HTTP 403: not authorized for CMCI)"
+            } else {
+                ""
+            };
+            let _ = writeln!(out, "sign on as: {user} / {password}{note}");
         }
         if let Some((user, password)) = config.users.first() {
             let url = format!(
@@ -248,7 +257,8 @@ mod tests {
             panic!()
         };
         assert_eq!(c.mode, Mode::Strong);
-        assert_eq!(c.users.len(), 1);
+        assert_eq!(c.users.len(), 2, "cicsuser, and cicsnoacc who gets 403");
+        assert_eq!(c.forbidden_users, ["cicsnoacc"]);
         assert!(matches!(parse(args("--mode plain -h")), Ok(Command::Help)));
     }
 

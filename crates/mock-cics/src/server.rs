@@ -69,9 +69,10 @@ impl MockRegion {
     /// when the embedded test PKI is unusable.
     pub async fn start(config: Config) -> Result<MockRegion, Error> {
         let tls = match config.mode {
-            Mode::Strong | Mode::ClientAuth => {
-                Some(TlsAcceptor::from(tls_config(config.mode, config.cert)?))
-            }
+            Mode::Strong | Mode::ClientAuth => Some(TlsAcceptor::from(match &config.custom_cert {
+                Some((chain, key)) => tls_config_from(config.mode, chain, key, "custom")?,
+                None => tls_config(config.mode, config.cert)?,
+            })),
             Mode::Medium | Mode::Plain => None,
         };
         let listener = TcpListener::bind(config.bind)
@@ -87,6 +88,7 @@ impl MockRegion {
         let shared = Arc::new(Shared {
             mode: config.mode,
             users: config.users,
+            forbidden: config.forbidden_users,
             tokens: Mutex::new(Tokens::default()),
             counters: Counters::default(),
             data: data::records(),
@@ -136,6 +138,7 @@ impl MockRegion {
 struct Shared {
     mode: Mode,
     users: Vec<(String, String)>,
+    forbidden: Vec<String>,
     tokens: Mutex<Tokens>,
     counters: Counters,
     data: Vec<Record>,
@@ -208,6 +211,15 @@ impl Counters {
 /// hold both), optional in [`Mode::Strong`] and required in [`Mode::ClientAuth`].
 fn tls_config(mode: Mode, cert: CertChoice) -> Result<Arc<rustls::ServerConfig>, Error> {
     let (chain_pem, key_pem, name) = cert.pem_and_key();
+    tls_config_from(mode, chain_pem, key_pem, name)
+}
+
+fn tls_config_from(
+    mode: Mode,
+    chain_pem: &str,
+    key_pem: &str,
+    name: &'static str,
+) -> Result<Arc<rustls::ServerConfig>, Error> {
     let chain = CertificateDer::pem_slice_iter(chain_pem.as_bytes())
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| Error::Fixture {
@@ -515,6 +527,20 @@ fn respond(req: &Request<Incoming>, shared: &Shared, info: &ConnInfo) -> Respons
         }
         SignOn::Basic => {
             bump(&shared.counters.basic_signons);
+            if let Some(user) = basic_user(req)
+                && shared
+                    .forbidden
+                    .iter()
+                    .any(|f| f.eq_ignore_ascii_case(&user))
+            {
+                return reply(
+                    StatusCode::FORBIDDEN,
+                    "text/plain; charset=utf-8",
+                    format!(
+                        "403 Forbidden: {user} is not authorized to use the CICS management client interface\n"
+                    ),
+                );
+            }
             new_token(shared)
         }
     };
@@ -616,6 +642,15 @@ fn has_valid_ltpa(req: &Request<Incoming>, shared: &Shared) -> bool {
         .flat_map(|v| v.split(';'))
         .filter_map(|c| c.trim().split_once('='))
         .any(|(name, value)| name == "LtpaToken2" && tokens.set.contains(value))
+}
+
+/// The user ID of an `Authorization: Basic` header.
+fn basic_user(req: &Request<Incoming>) -> Option<String> {
+    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (_, encoded) = value.trim().split_once(' ')?;
+    let decoded = BASE64.decode(encoded.trim()).ok()?;
+    let colon = decoded.iter().position(|&b| b == b':')?;
+    Some(String::from_utf8_lossy(&decoded[..colon]).into_owned())
 }
 
 /// Checks an `Authorization: Basic` header against the configured users. User IDs compare
