@@ -64,7 +64,8 @@ pub(crate) enum Command {
 
 #[derive(Debug, Args)]
 pub(crate) struct DiagnoseArgs {
-    /// The endpoint: HOST:PORT (IPv6 as [ADDR]:PORT), or the name of a stored connection.
+    /// The endpoint: HOST:PORT (an IPv6 address in brackets, e.g. `[::1]:1490`), or the name of a
+    /// stored connection.
     pub(crate) target: String,
     /// The server name to send (SNI) and to check the certificate against, if not the host.
     #[arg(long)]

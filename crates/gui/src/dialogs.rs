@@ -61,24 +61,26 @@ pub(crate) fn question(ctx: &egui::Context, p: &mut Pending) -> Option<Reply> {
                      gives you before you accept it. Accepted, it is stored in the keystore for \
                      {endpoint} and not asked about again."
                 ));
-                egui::Grid::new("certificate").num_columns(2).show(ui, |ui| {
-                    let mut row = |k: &str, v: String| {
-                        ui.strong(k);
-                        ui.label(v);
-                        ui.end_row();
-                    };
-                    row("Subject", info.subject.clone());
-                    row("Issuer", info.issuer.clone());
-                    row("Serial", info.serial.clone());
-                    row("Valid from", info.not_before.clone());
-                    row("Valid until", info.not_after.clone());
-                    if !info.subject_alt_names.is_empty() {
-                        row("Names", info.subject_alt_names.join(", "));
-                    }
-                    row("Key", info.key_algorithm.clone());
-                    row("Signature", info.signature_algorithm.clone());
-                    row("SHA-256 fingerprint", info.sha256.to_string());
-                });
+                egui::Grid::new("certificate")
+                    .num_columns(2)
+                    .show(ui, |ui| {
+                        let mut row = |k: &str, v: String| {
+                            ui.strong(k);
+                            ui.label(v);
+                            ui.end_row();
+                        };
+                        row("Subject", info.subject.clone());
+                        row("Issuer", info.issuer.clone());
+                        row("Serial", info.serial.clone());
+                        row("Valid from", info.not_before.clone());
+                        row("Valid until", info.not_after.clone());
+                        if !info.subject_alt_names.is_empty() {
+                            row("Names", info.subject_alt_names.join(", "));
+                        }
+                        row("Key", info.key_algorithm.clone());
+                        row("Signature", info.signature_algorithm.clone());
+                        row("SHA-256 fingerprint", info.sha256.to_string());
+                    });
                 ui.separator();
                 ui.horizontal(|ui| {
                     if ui.button("Accept").clicked() {
@@ -151,8 +153,14 @@ fn secret(
 ) -> Option<Reply> {
     let mut reply = None;
     ui.label(text);
+    // Read before the field draws: the field consumes the Enter key.
+    let enter = ui.input(|i| i.key_pressed(egui::Key::Enter));
     let r = ui.horizontal(|ui| secret_field(ui, label, buffer)).inner;
-    let entered = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+    // The field takes the keyboard when the dialog opens, so that Enter answers it.
+    if ui.memory(|m| m.focused().is_none()) {
+        r.request_focus();
+    }
+    let entered = enter && (r.lost_focus() || r.has_focus());
     ui.horizontal(|ui| {
         if ui.button("OK").clicked() || entered {
             reply = Some(Reply::Secret(SecretString::from(buffer.as_str())));

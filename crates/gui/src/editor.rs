@@ -97,12 +97,15 @@ impl Editor {
     /// (`Connection::validate`: a certificate credential needs TLS, and so on).
     pub(crate) fn connection(&self) -> Result<Connection, Failure> {
         let port: u16 = self.port.trim().parse().map_err(|_| {
-            Failure::new(
-                "CICSX0993E",
-                format!("{:?} is not a port number", self.port.trim()),
-                "A TCP port is a whole number from 1 to 65535.",
-                "Type the port of the region's CMCI TCPIPSERVICE, e.g. 1490.",
-            )
+            Failure::from(cicsx_profile::Error::Invalid {
+                at: cicsx_profile::Location::default(),
+                connection: self.name.trim().to_owned(),
+                field: "port",
+                reason: format!(
+                    "{:?} is not a port number from 1 to 65535",
+                    self.port.trim()
+                ),
+            })
         })?;
         let opt = |s: &str| {
             let s = s.trim();
@@ -149,6 +152,8 @@ impl Editor {
         egui::Window::new(title)
             .collapsible(false)
             .resizable(false)
+            .min_width(480.0)
+            .anchor(egui::Align2::CENTER_TOP, [0.0, 60.0])
             .show(ctx, |ui| {
                 egui::Grid::new("connection-editor")
                     .num_columns(2)
@@ -262,7 +267,7 @@ mod tests {
     fn a_bad_port_is_refused_with_an_id() {
         let mut e = form();
         e.port = "70000".into();
-        assert_eq!(e.connection().unwrap_err().id, "CICSX0993E");
+        assert_eq!(e.connection().unwrap_err().id, "CICSX0505E");
     }
 
     #[test]

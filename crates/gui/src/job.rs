@@ -65,6 +65,8 @@ pub(crate) enum Event {
     },
     /// The connect failed.
     Failed(Failure),
+    /// The user cancelled a dialog the connect needed (not an error).
+    Cancelled,
 }
 
 /// What the UI asks of a connected worker.
@@ -89,7 +91,7 @@ impl Job {
             Ok(event) => {
                 match &event {
                     Event::Connected { .. } | Event::Answer { .. } => self.busy = false,
-                    Event::Failed(_) => {
+                    Event::Failed(_) | Event::Cancelled => {
                         self.busy = false;
                         self.ended = true;
                     }
@@ -175,6 +177,7 @@ fn work(request: ConnectRequest, events: Sender<Event>, commands: Receiver<Comma
         let mut ask = GuiPrompter {
             events: events.clone(),
             keystore_passphrase,
+            cancelled: false,
         };
         let opened = flow::open_and_query(
             &workspace,
@@ -187,6 +190,10 @@ fn work(request: ConnectRequest, events: Sender<Event>, commands: Receiver<Comma
         .await;
         let (mut session, response, effective) = match opened {
             Ok(opened) => opened,
+            Err(_) if ask.cancelled => {
+                let _ = events.send(Event::Cancelled);
+                return;
+            }
             Err(failure) => {
                 let _ = events.send(Event::Failed(failure));
                 return;
@@ -208,6 +215,69 @@ fn work(request: ConnectRequest, events: Sender<Event>, commands: Receiver<Comma
             }
         }
     });
+}
+
+/// What fetching the loaded (shared) connection files at https URLs gave, by URL.
+pub(crate) type Fetched = std::collections::HashMap<String, Result<String, String>>;
+
+/// Fetches shared connection files at https URLs on a thread of its own, trusting what the
+/// workspace trusts, as `cicsx connection list` does.
+pub(crate) fn fetch_shared(
+    workspace: Workspace,
+    keystore_passphrase: Option<SecretString>,
+    urls: Vec<String>,
+) -> Receiver<Fetched> {
+    let (tx, rx) = mpsc::channel();
+    let all_failed = |urls: &[String], why: String| -> Fetched {
+        urls.iter().map(|u| (u.clone(), Err(why.clone()))).collect()
+    };
+    let failed_tx = tx.clone();
+    let urls_copy = urls.clone();
+    let spawned = std::thread::Builder::new()
+        .name("fetch shared connections".into())
+        .spawn(move || {
+            let runtime = match tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
+                Ok(rt) => rt,
+                Err(e) => {
+                    let _ = tx.send(all_failed(&urls, format!("no async runtime: {e}")));
+                    return;
+                }
+            };
+            let secrets = cicsx_cmci::session::Secrets {
+                keystore_passphrase,
+                pkcs12_passphrase: None,
+                pin: None,
+            };
+            let trust = workspace
+                .load_preferences()
+                .map_err(Failure::from)
+                .and_then(|p| {
+                    cicsx_cmci::session::trust_store(&workspace, &p, &secrets)
+                        .map_err(Failure::from)
+                });
+            let out = match trust {
+                Ok(trust) => urls
+                    .iter()
+                    .map(|url| {
+                        let got = runtime.block_on(cicsx_cmci::session::fetch_https(
+                            url,
+                            &trust,
+                            &Default::default(),
+                        ));
+                        (url.clone(), got)
+                    })
+                    .collect(),
+                Err(f) => all_failed(&urls, format!("{} {}", f.id, f.message)),
+            };
+            let _ = tx.send(out);
+        });
+    if let Err(e) = spawned {
+        let _ = failed_tx.send(all_failed(&urls_copy, format!("no thread: {e}")));
+    }
+    rx
 }
 
 /// How the session was secured, for the results panel.
@@ -250,43 +320,42 @@ fn details(session: &flow::Session) -> Vec<String> {
 struct GuiPrompter {
     events: Sender<Event>,
     keystore_passphrase: Option<SecretString>,
+    /// A dialog was cancelled (or the window stopped waiting): the flow's failure is not
+    /// shown as an error.
+    cancelled: bool,
 }
 
 impl GuiPrompter {
-    fn ask(&self, question: Question) -> Result<Reply, Failure> {
+    /// Asks and waits; `None` when the window no longer waits (disconnected, closed).
+    fn ask(&self, question: Question) -> Option<Reply> {
         let (tx, rx) = mpsc::channel();
-        self.events
-            .send(Event::Ask(question, tx))
-            .map_err(|_| closed())?;
-        rx.recv().map_err(|_| closed())
+        self.events.send(Event::Ask(question, tx)).ok()?;
+        rx.recv().ok()
     }
 
-    fn secret(&self, question: Question, what: &str) -> Result<SecretString, Failure> {
-        match self.ask(question)? {
-            Reply::Secret(secret) => Ok(secret),
-            Reply::Yes | Reply::No => Err(cancelled(what)),
+    /// Asks for a secret. `id` is the CLI's message for the same unanswered question; the
+    /// failure only stops the flow, the UI reports a cancel as such.
+    fn secret(
+        &mut self,
+        question: Question,
+        id: &'static str,
+        what: &str,
+    ) -> Result<SecretString, Failure> {
+        match self.ask(question) {
+            Some(Reply::Secret(secret)) => Ok(secret),
+            Some(Reply::Yes | Reply::No) | None => Err(self.unanswered(id, what)),
         }
     }
-}
 
-/// The window closed while a connect was waiting for an answer.
-fn closed() -> Failure {
-    Failure::new(
-        "CICSX0992E",
-        "the connect was stopped: the window no longer waits for it",
-        "The connection was disconnected or the app closed while a question was open.",
-        "Connect again.",
-    )
-}
-
-/// The user cancelled a dialog.
-pub(crate) fn cancelled(what: &str) -> Failure {
-    Failure::new(
-        "CICSX0991E",
-        format!("{what} was cancelled; the connection was not made"),
-        "A dialog the connect needed was answered with Cancel.",
-        "Connect again when you have the answer.",
-    )
+    fn unanswered(&mut self, id: &'static str, what: &str) -> Failure {
+        self.cancelled = true;
+        Failure::new(
+            id,
+            format!("{what} was not answered; the connection was not made"),
+            "",
+            "Connect again.",
+        )
+    }
 }
 
 impl Prompter for GuiPrompter {
@@ -295,11 +364,13 @@ impl Prompter for GuiPrompter {
         endpoint: &str,
         info: &CertificateInfo,
     ) -> Result<bool, Failure> {
-        let reply = self.ask(Question::Certificate {
+        match self.ask(Question::Certificate {
             endpoint: endpoint.to_owned(),
             info: Box::new(info.clone()),
-        })?;
-        Ok(matches!(reply, Reply::Yes))
+        }) {
+            Some(reply) => Ok(matches!(reply, Reply::Yes)),
+            None => Err(self.unanswered("CICSX0902E", "the certificate alert")),
+        }
     }
 
     async fn password(&mut self, user: &str, endpoint: &str) -> Result<SecretString, Failure> {
@@ -308,6 +379,7 @@ impl Prompter for GuiPrompter {
                 user: user.to_owned(),
                 endpoint: endpoint.to_owned(),
             },
+            "CICSX0903E",
             "the password dialog",
         )
     }
@@ -317,6 +389,7 @@ impl Prompter for GuiPrompter {
             Question::Pkcs12 {
                 path: path.to_path_buf(),
             },
+            "CICSX0905E",
             "the pass phrase dialog",
         )
     }
@@ -327,13 +400,15 @@ impl Prompter for GuiPrompter {
         } else {
             "Ambiguity in connection security"
         };
-        let reply = self.ask(Question::Mismatch {
+        match self.ask(Question::Mismatch {
             title: title.to_owned(),
             explanation: mismatch.explanation(),
             question: mismatch.question(),
             secure: mismatch.secure,
-        })?;
-        Ok(matches!(reply, Reply::Yes))
+        }) {
+            Some(reply) => Ok(matches!(reply, Reply::Yes)),
+            None => Err(self.unanswered(mismatch.failure.id, "the mismatch dialog")),
+        }
     }
 
     async fn pin(&mut self, token: &str) -> Result<SecretString, Failure> {
@@ -341,6 +416,7 @@ impl Prompter for GuiPrompter {
             Question::Pin {
                 token: token.to_owned(),
             },
+            "CICSX0936E",
             "the PIN dialog",
         )
     }
@@ -362,48 +438,83 @@ impl Prompter for GuiPrompter {
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_cancelled_secret_dialog_is_a_failure_with_an_id() {
-        let (events, rx) = mpsc::channel();
-        let prompter = GuiPrompter {
+    fn prompter(events: Sender<Event>) -> GuiPrompter {
+        GuiPrompter {
             events,
             keystore_passphrase: None,
-        };
+            cancelled: false,
+        }
+    }
+
+    #[test]
+    fn a_cancelled_secret_dialog_stops_the_flow_as_a_cancel() {
+        let (events, rx) = mpsc::channel();
+        let mut p = prompter(events);
         let answer = std::thread::spawn(move || {
             if let Ok(Event::Ask(Question::Pin { token }, reply)) = rx.recv() {
                 assert_eq!(token, "card");
                 reply.send(Reply::No).unwrap();
             }
         });
-        let err = prompter
+        let err = p
             .secret(
                 Question::Pin {
                     token: "card".into(),
                 },
+                "CICSX0936E",
                 "the PIN dialog",
             )
             .err()
             .unwrap();
         answer.join().unwrap();
-        assert_eq!(err.id, "CICSX0991E");
-        assert!(err.message.contains("PIN dialog"));
+        assert!(p.cancelled);
+        assert_eq!(err.id, "CICSX0936E");
+    }
+
+    #[test]
+    fn a_typed_secret_is_handed_over() {
+        let (events, rx) = mpsc::channel();
+        let mut p = prompter(events);
+        let answer = std::thread::spawn(move || {
+            if let Ok(Event::Ask(Question::Password { .. }, reply)) = rx.recv() {
+                reply
+                    .send(Reply::Secret(SecretString::from("s3cret")))
+                    .unwrap();
+            }
+        });
+        let secret = p
+            .secret(
+                Question::Password {
+                    user: "u".into(),
+                    endpoint: "h:1".into(),
+                },
+                "CICSX0903E",
+                "the password dialog",
+            )
+            .unwrap();
+        answer.join().unwrap();
+        use cicsx_keystore::ExposeSecret;
+        assert_eq!(secret.expose_secret(), "s3cret");
+        assert!(!p.cancelled);
     }
 
     #[test]
     fn a_closed_window_stops_the_worker_instead_of_hanging() {
         let (events, rx) = mpsc::channel();
         drop(rx);
-        let prompter = GuiPrompter {
-            events,
-            keystore_passphrase: None,
-        };
-        let err = prompter
-            .ask(Question::Password {
-                user: "u".into(),
-                endpoint: "h:1".into(),
-            })
+        let mut p = prompter(events);
+        let err = p
+            .secret(
+                Question::Password {
+                    user: "u".into(),
+                    endpoint: "h:1".into(),
+                },
+                "CICSX0903E",
+                "the password dialog",
+            )
             .err()
             .unwrap();
-        assert_eq!(err.id, "CICSX0992E");
+        assert!(p.cancelled);
+        assert_eq!(err.id, "CICSX0903E");
     }
 }

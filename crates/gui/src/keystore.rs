@@ -234,14 +234,6 @@ impl KeystoreManager {
         let ks = self.load(workspace, session)?;
         let dest = PathBuf::from(self.export_path.trim());
         let (bytes, mode) = if self.export_p12 {
-            if self.export_passphrase.is_empty() {
-                return Err(Failure::new(
-                    "CICSX0994E",
-                    "a PKCS#12 export needs a pass phrase",
-                    "The exported file protects its entries with its own pass phrase.",
-                    "Type a pass phrase for the exported file.",
-                ));
-            }
             let pass = SecretString::from(self.export_passphrase.as_str());
             (Zeroizing::new(ks.export_pkcs12(alias, &pass)?), 0o600)
         } else {
@@ -249,9 +241,8 @@ impl KeystoreManager {
             let text = ks.to_pem(alias, false)?;
             (Zeroizing::new(text.as_bytes().to_vec()), 0o644)
         };
-        cicsx_keystore::fs::write_atomic(&dest, &bytes, mode).map_err(|e| {
-            Failure::io(&format!("cannot write {}", dest.display()), e)
-        })?;
+        cicsx_keystore::fs::write_atomic(&dest, &bytes, mode)
+            .map_err(|e| Failure::io(&format!("cannot write {}", dest.display()), e))?;
         Ok(format!("Exported {alias} to {}.", dest.display()))
     }
 
@@ -281,14 +272,6 @@ impl KeystoreManager {
         workspace: &Workspace,
         session: &mut Zeroizing<String>,
     ) -> Result<String, Failure> {
-        if self.new_passphrase.is_empty() || *self.new_passphrase != *self.new_passphrase_again {
-            return Err(Failure::new(
-                "CICSX0995E",
-                "the two entries of the new pass phrase are empty or differ",
-                "",
-                "Type the same new pass phrase twice.",
-            ));
-        }
         let (file, old) = Self::writable(workspace, session)?;
         let new = SecretString::from(self.new_passphrase.as_str());
         file.change_passphrase(&old, &new)?;
@@ -435,31 +418,54 @@ impl KeystoreManager {
                 if self.export_p12 {
                     secret_field(ui, "Export pass phrase", &mut self.export_passphrase);
                 }
-                if ui.button("Export").clicked() {
+                // A PKCS#12 file protects the key with a pass phrase of its own.
+                let ready = !self.export_p12 || !self.export_passphrase.is_empty();
+                if ui.add_enabled(ready, egui::Button::new("Export")).clicked() {
                     let r = self.export(workspace, session, &alias);
                     self.done(r);
                 }
             });
             ui.separator();
         }
-        ui.horizontal(|ui| {
-            field(ui, "Import from", &mut self.import_path);
-            secret_field(ui, "Its pass phrase", &mut self.import_passphrase);
-            field(ui, "Alias (optional)", &mut self.import_alias);
-            if ui.button("Import").clicked() {
-                let r = self.import(workspace, session);
-                self.done(r);
-                self.refresh_keep_message(workspace, session);
-            }
-        });
-        ui.horizontal(|ui| {
-            secret_field(ui, "New keystore pass phrase", &mut self.new_passphrase);
-            secret_field(ui, "Repeat it", &mut self.new_passphrase_again);
-            if ui.button("Change pass phrase").clicked() {
-                let r = self.change_passphrase(workspace, session);
-                self.done(r);
-            }
-        });
+        ui.strong("Import into the keystore");
+        egui::Grid::new("keystore-import")
+            .num_columns(2)
+            .show(ui, |ui| {
+                field(ui, "Import from", &mut self.import_path);
+                ui.end_row();
+                secret_field(ui, "Its pass phrase", &mut self.import_passphrase);
+                ui.end_row();
+                field(ui, "Alias (optional)", &mut self.import_alias);
+                ui.end_row();
+                ui.label("");
+                if ui.button("Import").clicked() {
+                    let r = self.import(workspace, session);
+                    self.done(r);
+                    self.refresh_keep_message(workspace, session);
+                }
+                ui.end_row();
+            });
+        ui.separator();
+        ui.strong("Change the keystore pass phrase");
+        egui::Grid::new("keystore-passphrase")
+            .num_columns(2)
+            .show(ui, |ui| {
+                secret_field(ui, "New keystore pass phrase", &mut self.new_passphrase);
+                ui.end_row();
+                secret_field(ui, "Repeat it", &mut self.new_passphrase_again);
+                ui.end_row();
+                let same = *self.new_passphrase == *self.new_passphrase_again;
+                ui.label(if same { "" } else { "The two entries differ." });
+                let ready = same && !self.new_passphrase.is_empty();
+                if ui
+                    .add_enabled(ready, egui::Button::new("Change pass phrase"))
+                    .clicked()
+                {
+                    let r = self.change_passphrase(workspace, session);
+                    self.done(r);
+                }
+                ui.end_row();
+            });
         ui.separator();
         if ui.button("Smart card certificates").clicked()
             && let Err(e) = self.smart_card_certificates(workspace)

@@ -99,6 +99,9 @@ pub struct App {
     jobs: BTreeMap<String, Job>,
     pending: VecDeque<Pending>,
     failure: Option<(String, Failure)>,
+    /// Shared files at https URLs, fetched in the background; `Reload` fetches again.
+    fetched: job::Fetched,
+    fetching: Option<std::sync::mpsc::Receiver<job::Fetched>>,
 }
 
 impl App {
@@ -125,6 +128,8 @@ impl App {
             jobs: BTreeMap::new(),
             pending: VecDeque::new(),
             failure: None,
+            fetched: job::Fetched::new(),
+            fetching: None,
         };
         app.reload();
         app
@@ -137,29 +142,42 @@ impl App {
             Ok(all) => {
                 self.connections = all.iter().cloned().collect();
                 self.error = None;
-                // Loaded files are read here; https URLs are fetched only by the CLI for now.
-                let mut fetch = |location: &str| {
-                    Err(format!(
-                        "the desktop app does not fetch URLs yet; `cicsx connection list` reads {location}"
-                    ))
+                // Files are read here; URLs are fetched on a thread of their own and the
+                // list is read again when they arrive.
+                let missing: Vec<String> = all
+                    .loads()
+                    .iter()
+                    .filter(|l| l.starts_with("https://") || l.starts_with("http://"))
+                    .filter(|l| !self.fetched.contains_key(*l))
+                    .cloned()
+                    .collect();
+                if !missing.is_empty() && self.fetching.is_none() {
+                    let pass = (!self.keystore_passphrase.is_empty())
+                        .then(|| SecretString::from(self.keystore_passphrase.as_str()));
+                    self.fetching = Some(job::fetch_shared(self.workspace.clone(), pass, missing));
+                }
+                let fetched = &self.fetched;
+                let mut fetch = |location: &str| match fetched.get(location) {
+                    Some(result) => result.clone(),
+                    None => Err("being fetched".to_owned()),
                 };
                 match self.workspace.load_shared(&all, &mut fetch) {
                     Ok(loaded) => {
                         self.loaded = loaded
                             .into_iter()
                             .map(|l| LoadedSource {
-                                error: l.error.map(|e| format!("{} {e}", e.id())),
+                                error: l.error.map(|e| one_line(&Failure::from(e))),
                                 location: l.location,
                                 connections: l.connections,
                             })
                             .collect();
                     }
-                    Err(e) => self.error = Some(format!("{} {}", e.id(), e)),
+                    Err(e) => self.error = Some(one_line(&Failure::from(e))),
                 }
             }
             Err(e) => {
                 self.connections.clear();
-                self.error = Some(format!("{} {}", e.id(), e));
+                self.error = Some(one_line(&Failure::from(e)));
             }
         }
     }
@@ -173,11 +191,7 @@ impl App {
     pub fn loaded_connections(&self) -> Vec<(&str, &Connection)> {
         self.loaded
             .iter()
-            .flat_map(|l| {
-                l.connections
-                    .iter()
-                    .map(move |c| (l.location.as_str(), c))
-            })
+            .flat_map(|l| l.connections.iter().map(move |c| (l.location.as_str(), c)))
             .collect()
     }
 
@@ -293,6 +307,27 @@ impl App {
         self.log.push(format!("Disconnected \"{name}\"."));
     }
 
+    /// Takes the shared files fetched in the background, and reads the list again.
+    fn poll_fetch(&mut self) {
+        let Some(rx) = &self.fetching else {
+            return;
+        };
+        match rx.try_recv() {
+            Ok(fetched) => {
+                self.fetching = None;
+                self.fetched.extend(fetched);
+                self.reload();
+            }
+            Err(std::sync::mpsc::TryRecvError::Empty) => {}
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => self.fetching = None,
+        }
+    }
+
+    /// Whether shared files are being fetched.
+    pub fn fetching(&self) -> bool {
+        self.fetching.is_some()
+    }
+
     /// Takes what the workers reported; called every frame.
     fn poll_jobs(&mut self) {
         let names: Vec<String> = self.jobs.keys().cloned().collect();
@@ -360,6 +395,11 @@ impl App {
                     }
                 }
             }
+            Event::Cancelled => {
+                self.states
+                    .insert(name.to_owned(), ConnectionState::Disconnected);
+                self.log.push(format!("Connect of \"{name}\" cancelled."));
+            }
             Event::Failed(f) => {
                 self.states.insert(
                     name.to_owned(),
@@ -368,7 +408,7 @@ impl App {
                         message: f.message.clone(),
                     },
                 );
-                self.log.push(format!("{} {}", f.id, f.message));
+                self.log.push(one_line(&f));
                 self.failure = Some((name.to_owned(), f));
             }
         }
@@ -381,8 +421,7 @@ impl App {
             Some(old) => {
                 self.workspace.update_connections(|all| {
                     let before = all.remove(&old)?;
-                    if before.host != c.host || before.port != c.port || before.secure != c.secure
-                    {
+                    if before.host != c.host || before.port != c.port || before.secure != c.secure {
                         c.tls_confirmed = false;
                     }
                     all.add(c)
@@ -398,11 +437,11 @@ impl App {
         let path = Path::new(&location);
         match what {
             "Import" => {
-                let text = std::fs::read_to_string(path).map_err(|e| {
-                    Failure::io(&format!("cannot read {}", path.display()), e)
-                })?;
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| Failure::io(&format!("cannot read {}", path.display()), e))?;
                 let (incoming, warnings) = cicsx_profile::parse_shared(&text, path)?;
-                self.log.extend(warnings.into_iter().map(|w| format!("Note: {w}")));
+                self.log
+                    .extend(warnings.into_iter().map(|w| format!("Note: {w}")));
                 self.workspace.ensure_dir()?;
                 let report = self
                     .workspace
@@ -415,9 +454,8 @@ impl App {
             }
             "Export" => {
                 let text = self.workspace.load_connections()?.to_shared_toml(&[])?;
-                cicsx_keystore::fs::write_atomic(path, text.as_bytes(), 0o644).map_err(|e| {
-                    Failure::io(&format!("cannot write {}", path.display()), e)
-                })?;
+                cicsx_keystore::fs::write_atomic(path, text.as_bytes(), 0o644)
+                    .map_err(|e| Failure::io(&format!("cannot write {}", path.display()), e))?;
                 Ok(format!(
                     "Exported to {location} (no passwords, no confirmations)."
                 ))
@@ -445,6 +483,7 @@ impl App {
         ui.horizontal(|ui| {
             ui.heading("Host Connections");
             if ui.button("Reload").clicked() {
+                self.fetched.clear();
                 self.reload();
             }
             if ui.button("Add connection").clicked() {
@@ -510,7 +549,7 @@ impl App {
                         ConnectionState::Disconnected => {
                             ui.label(match origin {
                                 Some(o) => format!("loaded from {o}"),
-                                None => String::new(),
+                                None => "not connected".to_owned(),
                             });
                         }
                         ConnectionState::Connecting => {
@@ -523,10 +562,8 @@ impl App {
                             ui.label("connected");
                         }
                         ConnectionState::Failed { id, message } => {
-                            ui.colored_label(
-                                ui.visuals().error_fg_color,
-                                format!("failed: {id} {message}"),
-                            );
+                            ui.colored_label(ui.visuals().error_fg_color, format!("failed: {id}"))
+                                .on_hover_text(message);
                         }
                     }
                     ui.horizontal(|ui| {
@@ -551,7 +588,12 @@ impl App {
                 }
             });
         for l in &self.loaded {
-            if let Some(e) = &l.error {
+            if self.fetching.is_some() && !self.fetched.contains_key(&l.location) {
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    ui.label(format!("Fetching {}", l.location));
+                });
+            } else if let Some(e) = &l.error {
                 ui.colored_label(ui.visuals().warn_fg_color, e);
             }
         }
@@ -637,7 +679,8 @@ impl App {
     /// Draws the whole app: tabs, the current screen, the message log and any dialog.
     pub fn ui(&mut self, ui: &mut egui::Ui) {
         self.poll_jobs();
-        if !self.jobs.is_empty() {
+        self.poll_fetch();
+        if !self.jobs.is_empty() || self.fetching.is_some() {
             ui.ctx()
                 .request_repaint_after(std::time::Duration::from_millis(50));
         }
@@ -678,10 +721,9 @@ impl App {
                 self.preferences
                     .ui(ui, &self.workspace, &mut self.keystore_passphrase)
             }
-            Tab::Keystore => {
-                self.keystore
-                    .ui(ui, &self.workspace, &mut self.keystore_passphrase)
-            }
+            Tab::Keystore => self
+                .keystore
+                .ui(ui, &self.workspace, &mut self.keystore_passphrase),
             Tab::Results => self.results_ui(ui),
         });
         let ctx = ui.ctx().clone();
@@ -707,6 +749,11 @@ impl App {
             job.query(q);
         }
     }
+}
+
+/// A failure on one line: its ID and message.
+fn one_line(f: &Failure) -> String {
+    format!("{} {}", f.id, f.message)
 }
 
 fn none_if_empty(names: &[String]) -> String {

@@ -8,7 +8,16 @@ fn main() -> ExitCode {
     let mut explicit = None;
     while let Some(arg) = args.next() {
         if arg == "--workspace" {
-            explicit = args.next().map(Into::into);
+            let Some(dir) = args.next() else {
+                eprintln!("usage: cicsx-gui [--workspace DIR]");
+                return ExitCode::from(2);
+            };
+            explicit = Some(dir.into());
+        } else if arg == "-h" || arg == "--help" {
+            println!(
+                "usage: cicsx-gui [--workspace DIR]\n\nThe cicsx desktop app; see docs/gui.md."
+            );
+            return ExitCode::SUCCESS;
         } else {
             eprintln!("usage: cicsx-gui [--workspace DIR]");
             return ExitCode::from(2);
@@ -17,14 +26,14 @@ fn main() -> ExitCode {
     let workspace = match cicsx_profile::Workspace::locate(explicit) {
         Ok(w) => w,
         Err(e) => {
-            eprintln!("cicsx-gui: {} {e}", e.id());
+            eprintln!("cicsx-gui: {}", cicsx_cmci::message::Failure::from(e));
             return ExitCode::FAILURE;
         }
     };
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("cicsx")
-            .with_inner_size([900.0, 560.0]),
+            .with_inner_size([1200.0, 760.0]),
         ..Default::default()
     };
     match eframe::run_native(

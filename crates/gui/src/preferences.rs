@@ -129,59 +129,65 @@ impl PreferencesPanel {
             );
         }
         ui.add_space(6.0);
-        egui::Grid::new("preferences").num_columns(2).show(ui, |ui| {
-            field(ui, "Keystore (empty: the workspace keystore)", &mut self.keystore);
-            ui.end_row();
-            let l = ui.label("Keystore type");
-            egui::ComboBox::from_id_salt("keystore-type")
-                .selected_text(if self.keystore_type.is_empty() {
-                    "detect"
-                } else {
-                    self.keystore_type.as_str()
-                })
-                .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut self.keystore_type, String::new(), "detect");
-                    for t in cicsx_profile::KEYSTORE_TYPES {
-                        ui.selectable_value(&mut self.keystore_type, (*t).to_owned(), *t);
-                    }
-                })
-                .response
-                .labelled_by(l.id);
-            ui.end_row();
-            secret_field(
-                ui,
-                "Keystore pass phrase (kept for this session only)",
-                keystore_passphrase,
-            );
-            ui.end_row();
-            field(ui, "Truststore", &mut self.truststore);
-            ui.end_row();
-            field(
-                ui,
-                "Central truststore (path or https URL)",
-                &mut self.central_truststore,
-            );
-            ui.end_row();
-            ui.label("");
-            ui.checkbox(
-                &mut self.system_roots,
-                "Also trust the operating system's certificate authorities",
-            );
-            ui.end_row();
-            field(ui, "Smart card PKCS#11 module", &mut self.smartcard_module);
-            ui.end_row();
-            let l = ui.label("Secure socket protocol");
-            egui::ComboBox::from_id_salt("protocol")
-                .selected_text(self.protocol.as_str())
-                .show_ui(ui, |ui| {
-                    for p in ["default", "TLSv1.2", "TLSv1.3"] {
-                        ui.selectable_value(&mut self.protocol, p.to_owned(), p);
-                    }
-                })
-                .response
-                .labelled_by(l.id);
-            ui.end_row();
-        });
+        egui::Grid::new("preferences")
+            .num_columns(2)
+            .show(ui, |ui| {
+                field(
+                    ui,
+                    "Keystore (empty: the workspace keystore)",
+                    &mut self.keystore,
+                );
+                ui.end_row();
+                let l = ui.label("Keystore type");
+                egui::ComboBox::from_id_salt("keystore-type")
+                    .selected_text(if self.keystore_type.is_empty() {
+                        "detect"
+                    } else {
+                        self.keystore_type.as_str()
+                    })
+                    .show_ui(ui, |ui| {
+                        ui.selectable_value(&mut self.keystore_type, String::new(), "detect");
+                        for t in cicsx_profile::KEYSTORE_TYPES {
+                            ui.selectable_value(&mut self.keystore_type, (*t).to_owned(), *t);
+                        }
+                    })
+                    .response
+                    .labelled_by(l.id);
+                ui.end_row();
+                secret_field(
+                    ui,
+                    "Keystore pass phrase (kept for this session only)",
+                    keystore_passphrase,
+                );
+                ui.end_row();
+                field(ui, "Truststore", &mut self.truststore);
+                ui.end_row();
+                field(
+                    ui,
+                    "Central truststore (path or https URL)",
+                    &mut self.central_truststore,
+                );
+                ui.end_row();
+                ui.label("");
+                ui.checkbox(
+                    &mut self.system_roots,
+                    "Also trust the operating system's certificate authorities",
+                );
+                ui.end_row();
+                field(ui, "Smart card PKCS#11 module", &mut self.smartcard_module);
+                ui.end_row();
+                let l = ui.label("Secure socket protocol");
+                egui::ComboBox::from_id_salt("protocol")
+                    .selected_text(self.protocol.as_str())
+                    .show_ui(ui, |ui| {
+                        for p in ["default", "TLSv1.2", "TLSv1.3"] {
+                            ui.selectable_value(&mut self.protocol, p.to_owned(), p);
+                        }
+                    })
+                    .response
+                    .labelled_by(l.id);
+                ui.end_row();
+            });
         if !self.smartcard_module.trim().is_empty() {
             if ui.button("Find tokens").clicked() {
                 self.find_tokens();

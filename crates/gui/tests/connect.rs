@@ -68,6 +68,8 @@ fn answer_passwords_until(h: &mut Harness<'_, App>, title: Option<&str>) {
         let dialog = h.state().dialog();
         match dialog.as_deref() {
             Some("Password") => {
+                // A new dialog's area is laid out invisibly on its first frame.
+                frames(h, 2);
                 type_into(h, Role::PasswordInput, "Password", PASSWORD);
                 click(h, "OK");
             }
@@ -186,7 +188,7 @@ fn add_connect_accept_the_certificate_alert_and_see_the_cmci_table() {
         "{summary}"
     );
     assert_eq!(h.state().tab(), cicsx_gui::Tab::Results);
-    h.get_by_label("IYK2ZAB1");
+    assert!(h.query_all_by_label("IYK2ZAB1").next().is_some());
     assert!(
         !h.state().log().iter().any(|l| l.contains(PASSWORD)),
         "never log a password"
@@ -204,11 +206,25 @@ fn add_connect_accept_the_certificate_alert_and_see_the_cmci_table() {
             .results_response()
             .is_some_and(|r| !r.records.is_empty())
     );
+    click(&mut h, "Transactions");
+    wait_for(&mut h, "the transaction query", |a| {
+        !a.busy()
+            && a.results_summary()
+                .is_some_and(|s| s.starts_with("CICSLocalTransaction"))
+    });
+    assert!(h.query_all_by_label("TRANID").next().is_some());
+    // One sign-on; the LTPA token carries the later queries.
     assert_eq!(region.stats().basic_signons, 1);
 
     // Stored, pinned to host and port; the connection is confirmed.
     assert!(keystore(&ws).contains(&format!("127.0.0.1:{port}")));
-    assert!(ws.load_connections().unwrap().get("r1").unwrap().tls_confirmed);
+    assert!(
+        ws.load_connections()
+            .unwrap()
+            .get("r1")
+            .unwrap()
+            .tls_confirmed
+    );
 
     // Disconnect and connect again: never asked again.
     click(&mut h, "Connections");
@@ -319,11 +335,43 @@ fn a_refused_certificate_alert_stops_the_connection_and_stores_nothing() {
         a.dialog().as_deref() == Some("CICSX0906E")
     });
     // All four parts of the message are shown.
-    h.get_by_label_contains("CICSX0906E");
-    h.get_by_label_contains("Why: ");
+    assert!(h.query_all_by_label_contains("CICSX0906E").next().is_some());
+    assert!(h.query_all_by_label_contains("Why: ").next().is_some());
     assert_eq!(region.stats().http_requests, 0);
     assert!(
         !ws.keystore_path().exists()
             || !keystore(&ws).contains(&format!("127.0.0.1:{}", region.addr().port()))
     );
+}
+
+#[test]
+fn cancelling_the_password_dialog_is_a_cancel_not_an_error() {
+    let Region { rt: _rt, region } = start(Mode::Plain, CertChoice::Valid);
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::at(dir.path().join("ws"));
+    let mut c = Connection::new("plain", "127.0.0.1", region.addr().port());
+    c.secure = false;
+    c.credential = Credential::Password {
+        user: "cicsuser".into(),
+    };
+    c.context = Some("CICSPLEX1".into());
+    ws.update_connections(|all| all.add(c)).unwrap();
+    let mut h = harness(App::new(ws.clone()));
+    h.run();
+    click(&mut h, "Connect");
+    wait_for(&mut h, "the password dialog", |a| {
+        a.dialog().as_deref() == Some("Password")
+    });
+    click(&mut h, "Cancel");
+    wait_for(&mut h, "the end of the connect", |a| !a.busy());
+    assert_eq!(h.state().state("plain"), ConnectionState::Disconnected);
+    assert_eq!(h.state().dialog(), None, "no error dialog for a cancel");
+    assert!(
+        h.state().log().iter().any(|l| l.contains("cancelled")),
+        "{:?}",
+        h.state().log()
+    );
+    assert_eq!(region.stats().authorization_headers, 0);
+    // The plain-HTTP warning was shown before the password was asked for.
+    assert!(h.state().log().iter().any(|l| l.starts_with("CICSX0920W")));
 }
