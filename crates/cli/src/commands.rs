@@ -53,25 +53,23 @@ pub(crate) async fn everything(
     workspace: &Workspace,
 ) -> Result<(cicsx_profile::Connections, Vec<cicsx_profile::Loaded>), Failure> {
     let local = workspace.load_connections()?;
-    let mut fetched = std::collections::HashMap::new();
     let urls: Vec<String> = local
         .loads()
         .iter()
         .filter(|l| l.starts_with("https://") || l.starts_with("http://"))
         .cloned()
         .collect();
+    let mut fetched: std::collections::HashMap<String, Result<String, String>> =
+        std::collections::HashMap::new();
     if !urls.is_empty() {
         let preferences = workspace.load_preferences()?;
         let secrets = cicsx_cmci::session::Secrets {
             keystore_passphrase: session::keystore_passphrase(),
-            pkcs12_passphrase: None,
-            pin: None,
+            ..Default::default()
         };
-        let trust = cicsx_cmci::session::trust_store(workspace, &preferences, &secrets)?;
-        for url in urls {
-            let result = cicsx_cmci::session::fetch_https(&url, &trust, &Default::default()).await;
-            fetched.insert(url, result);
-        }
+        fetched.extend(
+            cicsx_cmci::session::fetch_sources(workspace, &preferences, &secrets, &urls).await,
+        );
     }
     let mut fetch = |location: &str| {
         fetched
@@ -390,17 +388,6 @@ pub(crate) async fn find(workspace: &Workspace, name: &str) -> Result<Found, Fai
     lookup(&local, &loaded, name).ok_or_else(|| Failure::unknown_connection(name))
 }
 
-fn context_for(connection: &Connection, explicit: Option<String>) -> Result<String, Failure> {
-    explicit.or_else(|| connection.context.clone()).ok_or_else(|| {
-        Failure::new(
-            "CICSX0908E",
-            format!("no CMCI context for connection \"{}\"", connection.name),
-            "Every CMCI request names a context: the CICSplex, or the APPLID of a stand-alone region.",
-            "Give --context, or store one with `cicsx connection add ... --context NAME`.",
-        )
-    })
-}
-
 /// The preferences, with the `--timeout` flag applied.
 fn preferences_with(
     workspace: &Workspace,
@@ -419,7 +406,7 @@ async fn connect(
     timeout: Option<u64>,
 ) -> Result<(), Failure> {
     let Found { connection, origin } = find(workspace, &args.name).await?;
-    let context = context_for(&connection, args.context)?;
+    let context = cicsx_cmci::flow::context_for(&connection, args.context)?;
     let preferences = preferences_with(workspace, timeout)?;
     let mut ask = terminal(&args.trust)?;
     let mut out = std::io::stdout();
@@ -522,7 +509,7 @@ fn summary_text(query: &Query, response: &Response) -> String {
 
 async fn get(workspace: &Workspace, args: GetArgs, timeout: Option<u64>) -> Result<(), Failure> {
     let Found { connection, origin } = find(workspace, &args.connection).await?;
-    let context = context_for(&connection, args.context.clone())?;
+    let context = cicsx_cmci::flow::context_for(&connection, args.context.clone())?;
     let preferences = preferences_with(workspace, timeout)?;
     let mut ask = terminal(&args.trust)?;
     let queries = args

@@ -359,23 +359,15 @@ fn open_file(workspace: &Workspace, store: &StoreArgs) -> Result<KeystoreFile, F
 /// on first use with the pass phrase `changeit`, as CICS Explorer's is).
 fn locate(workspace: &Workspace, store: &StoreArgs) -> Result<(KeystoreFile, bool), Failure> {
     let preferences = workspace.load_preferences()?;
-    let path = store
-        .keystore
-        .clone()
-        .or(preferences.keystore.clone())
-        .unwrap_or_else(|| workspace.keystore_path());
-    if store.keystore.is_none() && preferences.keystore.is_none() {
+    let (file, is_default) = cicsx_cmci::session::keystore_file(
+        workspace,
+        &preferences,
+        store.keystore.as_deref(),
+        store.storetype.as_deref(),
+    )?;
+    if is_default {
         workspace.ensure_dir()?;
     }
-    let kind = store.storetype.as_deref().or(preferences
-        .keystore_type
-        .as_deref()
-        .filter(|_| store.keystore.is_none()));
-    let is_default = store.keystore.is_none() && preferences.keystore.is_none();
-    let file = match kind {
-        Some(t) => KeystoreFile::with_type(path, parse_type(t)?),
-        None => KeystoreFile::new(path),
-    };
     Ok((file, is_default))
 }
 

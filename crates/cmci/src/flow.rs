@@ -155,6 +155,19 @@ async fn open_inner<P: Prompter>(
     })
 }
 
+/// The CMCI context of a query: `explicit`, else the connection's own.
+pub fn context_for(connection: &Connection, explicit: Option<String>) -> Result<String, Failure> {
+    explicit.or_else(|| connection.context.clone()).ok_or_else(|| {
+        Failure::new(
+            "CICSX0908E",
+            format!("no CMCI context for connection \"{}\"", connection.name),
+            "Every CMCI request names a context: the CICSplex, or the APPLID of a stand-alone region.",
+            "Give the context with the query (--context), or store one with the connection \
+             (`cicsx connection add ... --context NAME`, or Edit in the desktop app).",
+        )
+    })
+}
+
 /// Runs one more query on an open session.
 pub async fn query(session: &mut Session, query: &Query) -> Result<Response, Failure> {
     Ok(session.client.query(query).await?)

@@ -546,3 +546,58 @@ pub async fn fetch_https_bytes(
     }
     Ok(response.body.to_vec())
 }
+
+/// Fetches the https sources among `urls` (loaded connection files), each verified against
+/// the workspace's trust store; one result per URL, in order. Paths are not fetched here:
+/// [`Workspace::load_shared`] reads them.
+pub async fn fetch_sources(
+    workspace: &Workspace,
+    preferences: &Preferences,
+    secrets: &Secrets,
+    urls: &[String],
+) -> Vec<(String, Result<String, String>)> {
+    let trust = match trust_store(workspace, preferences, secrets) {
+        Ok(trust) => trust,
+        Err(e) => {
+            let why = format!("{} {e}", e.id());
+            return urls.iter().map(|u| (u.clone(), Err(why.clone()))).collect();
+        }
+    };
+    let mut out = Vec::with_capacity(urls.len());
+    for url in urls {
+        out.push((
+            url.clone(),
+            fetch_https(url, &trust, &Timeouts::default()).await,
+        ));
+    }
+    out
+}
+
+/// The keystore a command works on: `explicit` (a `--keystore` flag), else the `keystore`
+/// preference, else the workspace's own `keystore.p12`; its type from `explicit_type`, else
+/// the `keystore_type` preference (for the preference's keystore only), else guessed from the
+/// file. The flag says whether it is the workspace's own default keystore, which is created
+/// with the pass phrase `changeit` when first needed.
+pub fn keystore_file(
+    workspace: &Workspace,
+    preferences: &Preferences,
+    explicit: Option<&Path>,
+    explicit_type: Option<&str>,
+) -> Result<(KeystoreFile, bool), Error> {
+    let is_default = explicit.is_none() && preferences.keystore.is_none();
+    let path = explicit
+        .map(Path::to_path_buf)
+        .or_else(|| preferences.keystore.clone())
+        .unwrap_or_else(|| workspace.keystore_path());
+    let kind = explicit_type.or(preferences
+        .keystore_type
+        .as_deref()
+        .filter(|_| explicit.is_none()));
+    Ok(match kind {
+        Some(t) => (
+            KeystoreFile::with_type(path, t.parse::<cicsx_keystore::StoreType>()?),
+            is_default,
+        ),
+        None => (KeystoreFile::new(path), is_default),
+    })
+}

@@ -248,29 +248,19 @@ pub(crate) fn fetch_shared(
             };
             let secrets = cicsx_cmci::session::Secrets {
                 keystore_passphrase,
-                pkcs12_passphrase: None,
-                pin: None,
+                ..Default::default()
             };
-            let trust = workspace
-                .load_preferences()
-                .map_err(Failure::from)
-                .and_then(|p| {
-                    cicsx_cmci::session::trust_store(&workspace, &p, &secrets)
-                        .map_err(Failure::from)
-                });
-            let out = match trust {
-                Ok(trust) => urls
-                    .iter()
-                    .map(|url| {
-                        let got = runtime.block_on(cicsx_cmci::session::fetch_https(
-                            url,
-                            &trust,
-                            &Default::default(),
-                        ));
-                        (url.clone(), got)
-                    })
+            let out = match workspace.load_preferences() {
+                Ok(preferences) => runtime
+                    .block_on(cicsx_cmci::session::fetch_sources(
+                        &workspace,
+                        &preferences,
+                        &secrets,
+                        &urls,
+                    ))
+                    .into_iter()
                     .collect(),
-                Err(f) => all_failed(&urls, format!("{} {}", f.id, f.message)),
+                Err(e) => all_failed(&urls, format!("{} {e}", e.id())),
             };
             let _ = tx.send(out);
         });

@@ -43,27 +43,12 @@ pub(crate) struct KeystoreManager {
 /// The keystore the preferences name, or the workspace's own, and whether it is the default.
 fn locate(workspace: &Workspace) -> Result<(KeystoreFile, bool), Failure> {
     let preferences = workspace.load_preferences()?;
-    let is_default = preferences.keystore.is_none();
-    let path = preferences
-        .keystore
-        .clone()
-        .unwrap_or_else(|| workspace.keystore_path());
-    let kind = match preferences.keystore_type.as_deref() {
-        Some(t) => Some(t.parse::<StoreType>().map_err(|_| {
-            Failure::new(
-                "CICSX0932E",
-                format!("{t:?} is not a keystore type"),
-                "",
-                "Use PKCS12, JKS or PEM.",
-            )
-        })?),
-        None => None,
-    };
-    let file = match kind {
-        Some(t) => KeystoreFile::with_type(path, t),
-        None => KeystoreFile::new(path),
-    };
-    Ok((file, is_default))
+    Ok(cicsx_cmci::session::keystore_file(
+        workspace,
+        &preferences,
+        None,
+        None,
+    )?)
 }
 
 fn passphrase(session: &Zeroizing<String>) -> SecretString {

@@ -264,17 +264,12 @@ impl App {
         let Some((connection, origin)) = self.find(name) else {
             return;
         };
-        let Some(context) = connection.context.clone() else {
-            self.failure = Some((
-                name.to_owned(),
-                Failure::new(
-                    "CICSX0908E",
-                    format!("no CMCI context for connection \"{name}\""),
-                    "Every CMCI request names a context: the CICSplex, or the APPLID of a stand-alone region.",
-                    "Edit the connection and fill in its CMCI context.",
-                ),
-            ));
-            return;
+        let context = match cicsx_cmci::flow::context_for(&connection, None) {
+            Ok(context) => context,
+            Err(failure) => {
+                self.failure = Some((name.to_owned(), failure));
+                return;
+            }
         };
         let preferences = match self.workspace.load_preferences() {
             Ok(p) => p,
