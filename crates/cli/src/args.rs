@@ -334,7 +334,7 @@ pub(crate) struct AddArgs {
 }
 
 /// How to answer a certificate alert without a terminal.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub(crate) struct TrustArgs {
     /// Accept the server's certificate on first use if, and only if, its SHA-256 fingerprint
     /// is this one (for scripts; without a terminal nothing is ever accepted otherwise).
@@ -357,16 +357,30 @@ pub(crate) struct ConnectArgs {
     pub(crate) trust: TrustArgs,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub(crate) struct GetArgs {
     /// The resource tables, e.g. CICSRegion, CICSProgram, CICSLocalTransaction, CICSLocalFile,
     /// CICSTCPIPService. Several are queried over one connection and one sign-on (later
     /// requests carry the region's LTPA token instead of the password).
     #[arg(required = true, value_name = "RESOURCE")]
     pub(crate) resources: Vec<String>,
-    /// The connection to use.
-    #[arg(long, short = 'c')]
-    pub(crate) connection: String,
+    /// The connection to use. Give it several times, or a pattern with `*` and `?` (quoted),
+    /// to query several connections at once: the result is one table with a CONNECTION
+    /// column, and a line for each connection that failed.
+    #[arg(
+        long,
+        short = 'c',
+        value_name = "NAME",
+        required_unless_present = "all"
+    )]
+    pub(crate) connection: Vec<String>,
+    /// Query every connection (the workspace's own and loaded ones).
+    #[arg(long, conflicts_with = "connection")]
+    pub(crate) all: bool,
+    /// With several connections: how many to connect to at once.
+    #[arg(long, short = 'j', value_name = "N", default_value_t = 32,
+          value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub(crate) jobs: u16,
     /// The CMCI context: a CICSplex name or a region's APPLID (default: the connection's).
     #[arg(long)]
     pub(crate) context: Option<String>,

@@ -23,7 +23,7 @@ pub(crate) fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Connection(cmd) => connection(&workspace, cmd),
         Command::Connect(args) => runtime()?.block_on(connect(&workspace, args, timeout)),
-        Command::Get(args) => runtime()?.block_on(get(&workspace, args, timeout)),
+        Command::Get(args) => get_command(&workspace, args, timeout),
         Command::Keystore(cmd) => crate::stores::keystore(&workspace, cmd),
         Command::Truststore(cmd) => crate::stores::truststore(&workspace, cmd),
         Command::Prefs(cmd) => crate::stores::prefs(&workspace, cmd),
@@ -364,7 +364,7 @@ fn credential_text(credential: &Credential) -> String {
     }
 }
 
-fn terminal(trust: &TrustArgs) -> Result<Terminal, Failure> {
+pub(crate) fn terminal(trust: &TrustArgs) -> Result<Terminal, Failure> {
     let accept_fingerprint = match &trust.accept_certificate {
         None => None,
         Some(text) => Some(text.parse::<Fingerprint>().map_err(|_| {
@@ -389,7 +389,7 @@ pub(crate) async fn find(workspace: &Workspace, name: &str) -> Result<Found, Fai
 }
 
 /// The preferences, with the `--timeout` flag applied.
-fn preferences_with(
+pub(crate) fn preferences_with(
     workspace: &Workspace,
     timeout: Option<u64>,
 ) -> Result<cicsx_profile::Preferences, Failure> {
@@ -507,16 +507,28 @@ fn summary_text(query: &Query, response: &Response) -> String {
     )
 }
 
-async fn get(workspace: &Workspace, args: GetArgs, timeout: Option<u64>) -> Result<(), Failure> {
-    let Found { connection, origin } = find(workspace, &args.connection).await?;
-    let context = cicsx_cmci::flow::context_for(&connection, args.context.clone())?;
-    let preferences = preferences_with(workspace, timeout)?;
-    let mut ask = terminal(&args.trust)?;
-    let queries = args
-        .resources
+/// `cicsx get`: one connection on a single-threaded runtime; several (a fan-out) on one
+/// worker thread per core, since their handshakes are CPU-bound.
+fn get_command(workspace: &Workspace, args: GetArgs, timeout: Option<u64>) -> Result<(), Failure> {
+    if !crate::fanout::is_fan_out(&args) {
+        return runtime()?.block_on(get(workspace, args, timeout));
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::io("cannot start the async runtime", e))?;
+    runtime.block_on(async {
+        let queries = |context: &str| queries_of(&args, context);
+        crate::fanout::get(workspace, args.clone(), timeout, queries).await
+    })
+}
+
+/// The queries `cicsx get` asks in `context`.
+fn queries_of(args: &GetArgs, context: &str) -> Result<Vec<Query>, Failure> {
+    args.resources
         .iter()
         .map(|resource| {
-            let mut query = Query::new(resource.clone(), context.clone());
+            let mut query = Query::new(resource.clone(), context.to_owned());
             if let Some(scope) = &args.scope {
                 query = query.scope(scope.clone());
             }
@@ -526,9 +538,18 @@ async fn get(workspace: &Workspace, args: GetArgs, timeout: Option<u64>) -> Resu
             if let Some(count) = args.count {
                 query = query.count(count);
             }
-            query.validate().map(|()| query)
+            query.validate().map(|()| query).map_err(Failure::from)
         })
-        .collect::<Result<Vec<_>, _>>()?;
+        .collect()
+}
+
+async fn get(workspace: &Workspace, args: GetArgs, timeout: Option<u64>) -> Result<(), Failure> {
+    let name = args.connection.first().cloned().unwrap_or_default();
+    let Found { connection, origin } = find(workspace, &name).await?;
+    let context = cicsx_cmci::flow::context_for(&connection, args.context.clone())?;
+    let preferences = preferences_with(workspace, timeout)?;
+    let mut ask = terminal(&args.trust)?;
+    let queries = queries_of(&args, &context)?;
     ask.notices_to_stderr = true;
     let (mut session, first, _) = session::open_and_query(
         workspace,

@@ -10,6 +10,7 @@ mod demo;
 mod diagnose;
 mod error;
 mod explain;
+mod fanout;
 mod interact;
 mod session;
 mod smartcard;

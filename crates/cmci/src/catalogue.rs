@@ -1624,6 +1624,30 @@ pub static MESSAGES: &[Message] = &[
             /usr/lib/x86_64-linux-gnu/opensc-pkcs11.so` (or the vendor's library).",
         region: "",
     },
+    Message {
+        id: "CICSX0616E",
+        title: "Certificate not trusted: connection skipped in a query across connections",
+        explanation: "A query across several connections (`cicsx get -c PATTERN`, `--all`) shows \
+            no certificate alerts: a certificate is accepted only after you have read it, one \
+            connection at a time. The server of this connection presented a certificate that \
+            no keystore or truststore trusts, so this connection was skipped; the others went \
+            on.",
+        client: "Run `cicsx connect NAME` for that connection once: it shows the certificate, \
+            and accepting it stores it so that later queries trust it. Or add the CA that \
+            issued the region's certificate to the keystore (`cicsx keystore trust`) or the \
+            truststore.",
+        region: "",
+    },
+    Message {
+        id: "CICSX0617E",
+        title: "No password for a connection in a query across connections",
+        explanation: "A query across several connections asks for passwords before it starts, \
+            once per user ID (or takes CICSX_PASSWORD for all). No password was given for this \
+            connection's user ID, so it was skipped; the others went on.",
+        client: "Set CICSX_PASSWORD in the environment of the command, or run it at a terminal \
+            to be asked.",
+        region: "",
+    },
     // ----------------------------------------------------------------------------------------
     // 07xx: the mock region (cicsx-mock-cics)
     Message {
@@ -1903,6 +1927,27 @@ pub static MESSAGES: &[Message] = &[
             is given: no `--module`, and no smartcard_module preference.",
         client: "Give `--module PATH`, or set it once: `cicsx prefs set smartcard_module \
             /usr/lib/x86_64-linux-gnu/opensc-pkcs11.so` (or the vendor's library).",
+        region: "",
+    },
+    Message {
+        id: "CICSX0938E",
+        title: "No connection matches the pattern",
+        explanation: "`cicsx get -c PATTERN` chooses the connections whose names match the \
+            pattern (`*` any run of characters, `?` one character, letters without regard to \
+            case), among the workspace's own connections and the loaded ones. None matched, so \
+            nothing was run.",
+        client: "`cicsx connection list` shows the names. Quote the pattern so that the shell \
+            does not expand it.",
+        region: "",
+    },
+    Message {
+        id: "CICSX0939E",
+        title: "Some connections of a query across connections failed",
+        explanation: "A query across several connections ran on every connection it could; the \
+            message says how many failed, and a line before it names each one with its own \
+            message ID. The results of the others were printed.",
+        client: "`cicsx explain ID` explains each message; `cicsx connect NAME` tries one \
+            connection alone, with its certificate alert and questions.",
         region: "",
     },
     Message {

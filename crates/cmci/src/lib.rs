@@ -46,6 +46,7 @@ pub mod catalogue;
 pub mod client;
 pub mod diagnose;
 mod error;
+pub mod fanout;
 pub mod flow;
 pub mod message;
 mod query;

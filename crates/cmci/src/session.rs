@@ -10,15 +10,18 @@
 //!
 //! The CLI and the GUI both connect through here, so they behave the same.
 
-use std::path::Path;
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use cicsx_handshake::{ClientAuth, Endpoint, HttpConnection, Timeouts, TlsOptions, TlsVersions};
 use cicsx_keystore::{Keystore, KeystoreFile, SecretString};
 use cicsx_profile::{Connection, Credential, Preferences, Protocol, Workspace};
 use cicsx_truststore::{
-    AnchorSource, CentralTruststore, Rejection, TrustOutcome, TrustStore, Verification,
+    AnchorSource, CentralTruststore, Rejection, TrustOutcome, TrustStore, TrustVerifier,
+    Verification,
 };
+use rustls::ClientConfig;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 
 use crate::Error;
@@ -44,7 +47,7 @@ impl std::fmt::Debug for Secrets {
 pub struct Connector {
     endpoint: Endpoint,
     secure: bool,
-    trust: TrustStore,
+    trust: Arc<TrustStore>,
     verification: Verification,
     client_key: Option<Identity>,
     versions: TlsVersions,
@@ -61,6 +64,132 @@ impl std::fmt::Debug for Connector {
             .field("secure", &self.secure)
             .field("client_certificate", &self.client_key.is_some())
             .finish_non_exhaustive()
+    }
+}
+
+/// What every connect of one workspace shares: the keystore opened once, the merged trust
+/// store (the central truststore re-read once), the security preferences, and the warnings
+/// about them. Prepare once, then make a [`Connector`] per connection with
+/// [`Connector::prepared`]: a query across many connections opens the keystore once, not once
+/// per connection.
+pub struct Preparation {
+    keystore: KeystoreFile,
+    store: Keystore,
+    keystore_passphrase: SecretString,
+    trust: Arc<TrustStore>,
+    verification: Verification,
+    versions: TlsVersions,
+    timeouts: Timeouts,
+    warnings: Vec<String>,
+    /// Client certificate files opened so far, by path and a digest of the pass phrase that
+    /// opened them (so a wrong pass phrase never gets a file opened with the right one).
+    client_files: Mutex<HashMap<ClientFileKey, Arc<Keystore>>>,
+}
+
+/// A client certificate file: its path and a digest of the pass phrase that opened it.
+type ClientFileKey = (PathBuf, [u8; 32]);
+
+impl std::fmt::Debug for Preparation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Preparation")
+            .field("keystore", &self.keystore.path())
+            .field("anchors", &self.trust.anchors().len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Preparation {
+    /// Opens the keystore (creating the workspace's default keystore with pass phrase
+    /// `changeit` on first use) and builds the trust store; with `secure`, also re-reads the
+    /// central truststore (which may mean fetching it over https) and collects warnings (a
+    /// stale central truststore, certificates that expire within 30 days). Nothing is sent to
+    /// a CICS region.
+    pub async fn new(
+        workspace: &Workspace,
+        preferences: &Preferences,
+        secrets: &Secrets,
+        secure: bool,
+    ) -> Result<Self, Error> {
+        let Prepared {
+            keystore,
+            store,
+            keystore_passphrase,
+            mut trust,
+        } = prepare(workspace, preferences, secrets, secure)?;
+        let mut warnings = Vec::new();
+        if secure {
+            if let Some(warning) = add_central(workspace, preferences, &mut trust, true).await? {
+                warnings.push(warning);
+            }
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs() as i64)
+                .unwrap_or(0);
+            warnings.extend(
+                cicsx_truststore::expiry_warnings(&trust, &store, now, EXPIRY_WARNING_DAYS)
+                    .iter()
+                    .map(|w| format!("{} {w}", w.id())),
+            );
+        }
+        Ok(Self {
+            keystore,
+            store,
+            keystore_passphrase,
+            trust: Arc::new(trust),
+            verification: if preferences.trust_verification {
+                Verification::On
+            } else {
+                Verification::Off
+            },
+            versions: match preferences.protocol {
+                Protocol::Default => TlsVersions::Default,
+                Protocol::Tls12 => TlsVersions::Tls12,
+                Protocol::Tls13 => TlsVersions::Tls13,
+            },
+            timeouts: match preferences.timeout {
+                Some(secs) => {
+                    let limit = std::time::Duration::from_secs(secs);
+                    Timeouts {
+                        connect: limit,
+                        handshake: limit,
+                        response: limit,
+                    }
+                }
+                None => Timeouts::default(),
+            },
+            warnings,
+            client_files: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// Warnings to show before connecting: a central truststore that could not be re-read,
+    /// certificates that expire within 30 days or have expired.
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
+
+    /// The merged trust store.
+    pub fn trust_store(&self) -> &TrustStore {
+        &self.trust
+    }
+
+    /// Opens a client certificate file once per path and pass phrase.
+    fn client_file(&self, path: &Path, passphrase: &SecretString) -> Result<Arc<Keystore>, Error> {
+        use secrecy::ExposeSecret as _;
+        let digest = aws_lc_rs::digest::digest(
+            &aws_lc_rs::digest::SHA256,
+            passphrase.expose_secret().as_bytes(),
+        );
+        let mut id = [0u8; 32];
+        id.copy_from_slice(digest.as_ref());
+        let key = (path.to_path_buf(), id);
+        let mut files = self.client_files.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(store) = files.get(&key) {
+            return Ok(Arc::clone(store));
+        }
+        let store = Arc::new(KeystoreFile::new(path.to_path_buf()).load(passphrase)?);
+        files.insert(key, Arc::clone(&store));
+        Ok(store)
     }
 }
 
@@ -101,11 +230,8 @@ pub struct Connected {
 }
 
 impl Connector {
-    /// Prepares a connect: opens the keystore (creating the workspace's default keystore with
-    /// pass phrase `changeit` on first use), builds the trust store (re-reading the central
-    /// truststore, which may mean fetching it over https), loads the client certificate, and
-    /// collects warnings (a stale central truststore, certificates that expire within 30
-    /// days). Nothing is sent to the CICS region.
+    /// Prepares a connect: a [`Preparation`] for this one connection (see there), then the
+    /// client certificate. Nothing is sent to the CICS region.
     pub async fn new(
         workspace: &Workspace,
         preferences: &Preferences,
@@ -113,34 +239,28 @@ impl Connector {
         secrets: &Secrets,
     ) -> Result<Self, Error> {
         connection.validate()?;
-        let Prepared {
-            keystore,
-            store,
-            keystore_passphrase,
-            mut trust,
-        } = prepare(workspace, preferences, secrets, connection.secure)?;
-        let mut warnings = Vec::new();
-        if connection.secure {
-            if let Some(warning) = add_central(workspace, preferences, &mut trust, true).await? {
-                warnings.push(warning);
-            }
-            let now = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_secs() as i64)
-                .unwrap_or(0);
-            warnings.extend(
-                cicsx_truststore::expiry_warnings(&trust, &store, now, EXPIRY_WARNING_DAYS)
-                    .iter()
-                    .map(|w| format!("{} {w}", w.id())),
-            );
-        }
+        let prepared = Preparation::new(workspace, preferences, secrets, connection.secure).await?;
+        let mut connector = Self::prepared(&prepared, preferences, connection, secrets)?;
+        connector.warnings = prepared.warnings;
+        Ok(connector)
+    }
+
+    /// A connector for `connection` from a shared [`Preparation`]: loads the connection's
+    /// client certificate (a file is opened once per preparation). The preparation's warnings
+    /// are not repeated here.
+    pub fn prepared(
+        prepared: &Preparation,
+        preferences: &Preferences,
+        connection: &Connection,
+        secrets: &Secrets,
+    ) -> Result<Self, Error> {
+        connection.validate()?;
         let client_key = match &connection.credential {
             Credential::Pkcs12File { path, alias, .. } => {
                 let passphrase = secrets.pkcs12_passphrase.clone().unwrap_or_else(|| {
                     SecretString::from(cicsx_keystore::DEFAULT_PASSPHRASE.to_owned())
                 });
-                let file = KeystoreFile::new(path.clone());
-                let ks = file.load(&passphrase)?;
+                let ks = prepared.client_file(path, &passphrase)?;
                 Some(pick_key(&ks, alias.as_deref(), path)?)
             }
             Credential::KeystoreCertificate {
@@ -148,14 +268,18 @@ impl Connector {
                 alias,
                 ..
             } => {
-                let ks = KeystoreFile::new(path.clone()).load(&keystore_passphrase)?;
+                let ks = prepared.client_file(path, &prepared.keystore_passphrase)?;
                 Some(pick_key(&ks, alias.as_deref(), path)?)
             }
             Credential::KeystoreCertificate {
                 keystore: None,
                 alias,
                 ..
-            } => Some(pick_key(&store, alias.as_deref(), keystore.path())?),
+            } => Some(pick_key(
+                &prepared.store,
+                alias.as_deref(),
+                prepared.keystore.path(),
+            )?),
             Credential::SmartCard { .. } => {
                 let Some((module, uri)) = smart_card(preferences, connection)? else {
                     unreachable!("the credential is a smart card")
@@ -171,32 +295,14 @@ impl Connector {
         Ok(Self {
             endpoint: Endpoint::new(connection.host.clone(), connection.port),
             secure: connection.secure,
-            trust,
-            verification: if preferences.trust_verification {
-                Verification::On
-            } else {
-                Verification::Off
-            },
+            trust: Arc::clone(&prepared.trust),
+            verification: prepared.verification,
             client_key,
-            versions: match preferences.protocol {
-                Protocol::Default => TlsVersions::Default,
-                Protocol::Tls12 => TlsVersions::Tls12,
-                Protocol::Tls13 => TlsVersions::Tls13,
-            },
-            timeouts: match preferences.timeout {
-                Some(secs) => {
-                    let limit = std::time::Duration::from_secs(secs);
-                    Timeouts {
-                        connect: limit,
-                        handshake: limit,
-                        response: limit,
-                    }
-                }
-                None => Timeouts::default(),
-            },
-            keystore,
-            keystore_passphrase,
-            warnings,
+            versions: prepared.versions,
+            timeouts: prepared.timeouts.clone(),
+            keystore: prepared.keystore.clone(),
+            keystore_passphrase: prepared.keystore_passphrase.clone(),
+            warnings: Vec::new(),
         })
     }
 
@@ -234,26 +340,19 @@ impl Connector {
             let http = HttpConnection::open(&self.endpoint, None, &self.timeouts).await?;
             return Ok(Connected { http, trust: None });
         }
-        let verifier =
-            self.trust
-                .verifier(&self.endpoint.host, self.endpoint.port, self.verification);
-        let config = cicsx_handshake::client_config(TlsOptions {
-            verifier: verifier.clone(),
-            client_auth: self.client_key.as_ref().map(|identity| match identity {
-                Identity::Key(chain, key) => ClientAuth::Key {
-                    chain: chain.clone(),
-                    key: key.clone_key(),
-                },
-                Identity::Token(token) => ClientAuth::Resolver(token.clone()),
-            }),
-            versions: self.versions,
-            server_name: None,
-        })?;
+        let ((config, verifier), key) = self.tls_config()?;
         match HttpConnection::open(&self.endpoint, Some((&config, None)), &self.timeouts).await {
-            Ok(http) => Ok(Connected {
-                http,
-                trust: verifier.outcome(),
-            }),
+            Ok(http) => {
+                // Kept only after a handshake that worked, so that a verifier never reports
+                // the outcome of an earlier, failed one.
+                if let Some(key) = key {
+                    configs().insert(key, Arc::clone(&config), Arc::clone(&verifier));
+                }
+                Ok(Connected {
+                    http,
+                    trust: verifier.outcome(),
+                })
+            }
             Err(err) => Err(match (verifier.outcome(), verifier.presented_chain()) {
                 (Some(TrustOutcome::Rejected(Rejection::UnknownIssuer)), Some(chain))
                     if !chain.is_empty() =>
@@ -282,6 +381,69 @@ impl Connector {
         }
     }
 
+    /// The TLS client configuration for this connect, and its verifier: the one kept from an
+    /// earlier connect in this process with the same key, so that the handshake can resume
+    /// that session, or a new one. The key (also returned, to keep the configuration after a
+    /// good handshake) covers the server, everything that decides trust
+    /// ([`TrustStore::policy_digest`]), the client certificate and the protocol setting; rustls
+    /// itself resumes only with the verifier that checked the session. Smart-card
+    /// connections get no key: their signer holds a token session of its own connect.
+    fn tls_config(&self) -> Result<(Kept, Option<[u8; 32]>), Error> {
+        let key = self.config_key();
+        if let Some(key) = key
+            && let Some((config, verifier)) = configs().get(&key)
+        {
+            return Ok(((config, verifier), Some(key)));
+        }
+        let verifier =
+            self.trust
+                .verifier(&self.endpoint.host, self.endpoint.port, self.verification);
+        let config = cicsx_handshake::client_config(TlsOptions {
+            verifier: verifier.clone(),
+            client_auth: self.client_key.as_ref().map(|identity| match identity {
+                Identity::Key(chain, key) => ClientAuth::Key {
+                    chain: chain.clone(),
+                    key: key.clone_key(),
+                },
+                Identity::Token(token) => ClientAuth::Resolver(token.clone()),
+            }),
+            versions: self.versions,
+            server_name: None,
+        })?;
+        Ok(((config, verifier), key))
+    }
+
+    fn config_key(&self) -> Option<[u8; 32]> {
+        use aws_lc_rs::digest::{Context, SHA256};
+        let mut ctx = Context::new(&SHA256);
+        ctx.update(b"cicsx client config v1");
+        ctx.update(&self.trust.policy_digest(
+            &self.endpoint.host,
+            self.endpoint.port,
+            self.verification,
+        ));
+        ctx.update(&[match self.versions {
+            TlsVersions::Default => 0,
+            TlsVersions::Tls12 => 2,
+            TlsVersions::Tls13 => 3,
+        }]);
+        match &self.client_key {
+            None => ctx.update(&[0]),
+            Some(Identity::Key(chain, _)) => {
+                // The certificate names the key: the same certificate has the same key.
+                ctx.update(&[1]);
+                for cert in chain {
+                    ctx.update(&(cert.len() as u64).to_be_bytes());
+                    ctx.update(cert);
+                }
+            }
+            Some(Identity::Token(_)) => return None,
+        }
+        let mut key = [0u8; 32];
+        key.copy_from_slice(ctx.finish().as_ref());
+        Some(key)
+    }
+
     /// Accepts `certificate` for this host and port: stores it in the keystore as a trusted
     /// entry (alias `host:port`), so that it is never asked about again, and trusts it in
     /// this connector.
@@ -297,13 +459,53 @@ impl Connector {
             }
             ks.add_trusted(&alias, cert)
         })?;
-        let store = self.keystore.load(&self.keystore_passphrase)?;
-        self.trust = TrustStore::from_keystore(
-            &store,
+        // Add the pin to the trust store this connector already has (keeping the truststore,
+        // central truststore and system roots it was prepared with).
+        let (host, port) = (self.endpoint.host.clone(), self.endpoint.port);
+        Arc::make_mut(&mut self.trust).add_pin(
+            &host,
+            port,
+            certificate,
             AnchorSource::Keystore(self.keystore.path().to_path_buf()),
         );
         Ok(())
     }
+}
+
+/// A kept configuration and the verifier inside it.
+type Kept = (Arc<ClientConfig>, Arc<TrustVerifier>);
+
+/// TLS client configurations kept for reuse within the process (see [`Connector::tls_config`]).
+#[derive(Default)]
+struct ConfigCache {
+    map: Mutex<HashMap<[u8; 32], Kept>>,
+}
+
+impl ConfigCache {
+    /// Most configurations kept; beyond that an arbitrary one is dropped (its next connect is
+    /// a full handshake).
+    const MAX: usize = 4096;
+
+    fn get(&self, key: &[u8; 32]) -> Option<Kept> {
+        let map = self.map.lock().unwrap_or_else(|e| e.into_inner());
+        map.get(key).map(|(c, v)| (Arc::clone(c), Arc::clone(v)))
+    }
+
+    fn insert(&self, key: [u8; 32], config: Arc<ClientConfig>, verifier: Arc<TrustVerifier>) {
+        let mut map = self.map.lock().unwrap_or_else(|e| e.into_inner());
+        if !map.contains_key(&key)
+            && map.len() >= Self::MAX
+            && let Some(victim) = map.keys().next().copied()
+        {
+            map.remove(&victim);
+        }
+        map.insert(key, (config, verifier));
+    }
+}
+
+fn configs() -> &'static ConfigCache {
+    static CONFIGS: OnceLock<ConfigCache> = OnceLock::new();
+    CONFIGS.get_or_init(ConfigCache::default)
 }
 
 /// Trusted and client certificates that expire within this many days are warned about.

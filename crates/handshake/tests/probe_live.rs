@@ -2,77 +2,22 @@
 //! need (a medium-only suite, TLS 1.0 only, a required client certificate), and a plain TCP
 //! server. OpenSSL must be installed: these tests fail, not skip, without it.
 
+mod common;
+
 use std::net::TcpListener;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
 
 use cicsx_handshake::Endpoint;
 use cicsx_handshake::probe::{
     AfterHandshake, HelloOutcome, Limits, PlainAnswer, Prober, TlsVersion,
 };
+use common::OpenSsl;
 
-fn fixtures() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures")
-}
-
-/// An `openssl s_server` on a free loopback port, killed when dropped.
-struct OpenSsl {
-    child: Child,
-    port: u16,
-}
-
-impl OpenSsl {
-    fn start(args: &[&str]) -> OpenSsl {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .map(|a| a.port())
-            .unwrap();
-        let f = fixtures();
-        let child = Command::new("openssl")
-            .arg("s_server")
-            .arg("-accept")
-            .arg(format!("127.0.0.1:{port}"))
-            .arg("-cert")
-            .arg(f.join("server/rsa.pem"))
-            .arg("-key")
-            .arg(f.join("server/rsa.key.pem"))
-            .arg("-www")
-            .args(
-                args.iter()
-                    .map(|a| a.replace("{fixtures}", &f.display().to_string())),
-            )
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("openssl must be installed for these tests (apt-get install openssl)");
-        let server = OpenSsl { child, port };
-        let start = Instant::now();
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                start.elapsed() < Duration::from_secs(10),
-                "openssl s_server did not start"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        server
-    }
-
-    fn prober(&self) -> Prober {
-        Prober::new(
-            Endpoint::new("127.0.0.1", self.port),
-            Some("localhost".to_owned()),
-            Limits::default(),
-        )
-    }
-}
-
-impl Drop for OpenSsl {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+fn prober(server: &OpenSsl) -> Prober {
+    Prober::new(
+        Endpoint::new("127.0.0.1", server.port),
+        Some("localhost".to_owned()),
+        Limits::default(),
+    )
 }
 
 fn quiet(_: &str) {}
@@ -80,7 +25,7 @@ fn quiet(_: &str) {}
 #[tokio::test]
 async fn medium_only_server() {
     let server = OpenSsl::start(&["-no_tls1_3", "-cipher", "AES128-SHA:@SECLEVEL=0"]);
-    let prober = server.prober();
+    let prober = prober(&server);
     let scan = prober
         .enumerate_suites(TlsVersion::Tls12, &quiet)
         .await
@@ -106,7 +51,7 @@ async fn medium_only_server() {
 #[tokio::test]
 async fn tls10_only_server() {
     let server = OpenSsl::start(&["-tls1", "-cipher", "ALL:@SECLEVEL=0"]);
-    let prober = server.prober();
+    let prober = prober(&server);
     let tls10 = prober
         .enumerate_suites(TlsVersion::Tls10, &quiet)
         .await
@@ -134,7 +79,7 @@ async fn tls10_only_server() {
 #[tokio::test]
 async fn client_certificate_required() {
     let server = OpenSsl::start(&["-Verify", "1", "-CAfile", "{fixtures}/ca/root.pem"]);
-    let prober = server.prober();
+    let prober = prober(&server);
     let full = prober.full_handshake().await;
     assert!(full.client_certificate_requested);
     assert_eq!(full.acceptable_ca_names.len(), 1);

@@ -55,7 +55,7 @@ use std::str::FromStr;
 
 pub use data::{CICSPLEX, REGIONS, SYSTEM_GROUP};
 pub use error::Error;
-pub use server::MockRegion;
+pub use server::{MockRegion, server_tls_config};
 
 /// How the region's port behaves: the TCPIPSERVICE settings it imitates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -270,6 +270,8 @@ pub struct Stats {
     pub connections: u64,
     /// TLS handshakes completed.
     pub tls_handshakes: u64,
+    /// Of those, handshakes that resumed an earlier session.
+    pub tls_resumed: u64,
     /// TLS handshakes that failed, including MEDIUM-mode refusals.
     pub tls_failures: u64,
     /// Connections to a TLS port closed without a reply because the client did not speak TLS.

@@ -12,9 +12,11 @@ use cicsx_mock_cics::{CICSPLEX, Config, Error, MockRegion, Mode, fixtures};
 const HELP: &str = "\
 cicsx-mock-cics: a mock CICS region answering CMCI, for tests and demos
 
-usage: cicsx-mock-cics [--port N] [--mode M] [--cert C] [--user USER:PASSWORD]...
+usage: cicsx-mock-cics [--port N] [--mode M] [--cert C] [--user USER:PASSWORD]... [--endpoints N]
 
   --port N       port to listen on, on 127.0.0.1 (default 0: any free port)
+  --endpoints N  run N regions alike, each on its own port (the first on --port, the
+                 others on free ports), one \"listening on\" line each (default 1)
   --bind ADDR    address to listen on instead of 127.0.0.1
   --mode M       strong       TLS 1.2/1.3, client certificate optional (default)
                  client-auth  TLS, client certificate from the test CA required
@@ -28,7 +30,7 @@ usage: cicsx-mock-cics [--port N] [--mode M] [--cert C] [--user USER:PASSWORD]..
 /// What the command line asked for.
 #[derive(Debug)]
 enum Command {
-    Run(Config),
+    Run(Config, usize),
     Help,
 }
 
@@ -38,7 +40,7 @@ fn main() -> ExitCode {
             println!("{HELP}");
             ExitCode::SUCCESS
         }
-        Ok(Command::Run(config)) => report(run(config)),
+        Ok(Command::Run(config, endpoints)) => report(run(config, endpoints)),
         Err(e) => {
             let code = report(Err(e));
             eprintln!("\n{HELP}");
@@ -63,6 +65,7 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, Error> {
     let mut users = Vec::new();
     let mut ip: IpAddr = Ipv4Addr::LOCALHOST.into();
     let mut port: u16 = 0;
+    let mut endpoints: usize = 1;
     let mut args = args.into_iter();
     while let Some(flag) = args.next() {
         let (flag, inline) = match flag.split_once('=') {
@@ -91,6 +94,16 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, Error> {
                     .parse()
                     .map_err(|_| Error::Usage(format!("--bind {v:?} is not an IP address")))?;
             }
+            "--endpoints" => {
+                let v = value()?;
+                endpoints = v
+                    .parse()
+                    .ok()
+                    .filter(|n| (1..=10_000).contains(n))
+                    .ok_or_else(|| {
+                        Error::Usage(format!("--endpoints {v:?} is not a number from 1 to 10000"))
+                    })?;
+            }
             "--mode" => config.mode = value()?.parse()?,
             "--cert" => config.cert = value()?.parse()?,
             "--user" => {
@@ -109,16 +122,22 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, Error> {
         config.users = users;
     }
     config.bind = SocketAddr::new(ip, port);
-    Ok(Command::Run(config))
+    Ok(Command::Run(config, endpoints))
 }
 
-fn run(config: Config) -> Result<(), Error> {
+fn run(config: Config, endpoints: usize) -> Result<(), Error> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| Error::Usage(format!("cannot start the async runtime: {e}")))?;
     runtime.block_on(async {
         let region = MockRegion::start(config.clone()).await?;
+        let mut others = Vec::with_capacity(endpoints - 1);
+        for _ in 1..endpoints {
+            let mut other = config.clone();
+            other.bind.set_port(0);
+            others.push(MockRegion::start(other).await?);
+        }
         // Only TLS clients need a CA to trust.
         let ca_file = if config.mode.is_tls() {
             Some(write_ca_file()?)
@@ -128,6 +147,9 @@ fn run(config: Config) -> Result<(), Error> {
         let addr = region.addr();
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "listening on {addr}");
+        for other in &others {
+            let _ = writeln!(out, "listening on {}", other.addr());
+        }
         let _ = writeln!(out, "mode: {} ({})", config.mode, describe(config.mode));
         if config.mode.is_tls() && config.mode != Mode::Medium {
             let _ = writeln!(
@@ -169,6 +191,9 @@ fn run(config: Config) -> Result<(), Error> {
         wait_for_stop_signal().await;
         let stats = region.stats();
         region.shutdown().await;
+        for other in others {
+            other.shutdown().await;
+        }
         if let Some(ca_file) = &ca_file {
             let _ = std::fs::remove_file(ca_file);
         }
@@ -237,12 +262,13 @@ mod tests {
 
     #[test]
     fn parses_everything() {
-        let Ok(Command::Run(c)) = parse(args(
-            "--port 1490 --mode client-auth --cert=expired --user a:b --user C:d:e",
+        let Ok(Command::Run(c, endpoints)) = parse(args(
+            "--port 1490 --mode client-auth --cert=expired --user a:b --user C:d:e --endpoints 7",
         )) else {
             panic!("should parse");
         };
         assert_eq!(c.mode, Mode::ClientAuth);
+        assert_eq!(endpoints, 7);
         assert_eq!(c.cert, CertChoice::Expired);
         assert_eq!(c.bind.to_string(), "127.0.0.1:1490");
         assert_eq!(
@@ -253,9 +279,10 @@ mod tests {
 
     #[test]
     fn defaults_and_help() {
-        let Ok(Command::Run(c)) = parse(args("")) else {
+        let Ok(Command::Run(c, endpoints)) = parse(args("")) else {
             panic!()
         };
+        assert_eq!(endpoints, 1);
         assert_eq!(c.mode, Mode::Strong);
         assert_eq!(c.users.len(), 2, "cicsuser, and cicsnoacc who gets 403");
         assert_eq!(c.forbidden_users, ["cicsnoacc"]);
@@ -271,6 +298,8 @@ mod tests {
             "--cert x",
             "--bogus",
             "--bind nowhere",
+            "--endpoints 0",
+            "--endpoints many",
         ] {
             assert!(parse(args(bad)).is_err(), "{bad}");
         }

@@ -71,7 +71,7 @@ impl MockRegion {
         let tls = match config.mode {
             Mode::Strong | Mode::ClientAuth => Some(TlsAcceptor::from(match &config.custom_cert {
                 Some((chain, key)) => tls_config_from(config.mode, chain, key, "custom")?,
-                None => tls_config(config.mode, config.cert)?,
+                None => server_tls_config(config.mode, config.cert)?,
             })),
             Mode::Medium | Mode::Plain => None,
         };
@@ -168,6 +168,7 @@ impl Tokens {
 struct Counters {
     connections: AtomicU64,
     tls_handshakes: AtomicU64,
+    tls_resumed: AtomicU64,
     tls_failures: AtomicU64,
     not_tls_closed: AtomicU64,
     cleartext_credentials: AtomicU64,
@@ -191,6 +192,7 @@ impl Counters {
         Stats {
             connections: get(&self.connections),
             tls_handshakes: get(&self.tls_handshakes),
+            tls_resumed: get(&self.tls_resumed),
             tls_failures: get(&self.tls_failures),
             not_tls_closed: get(&self.not_tls_closed),
             cleartext_credentials: get(&self.cleartext_credentials),
@@ -209,7 +211,14 @@ impl Counters {
 /// The rustls configuration of a TLS mode: the chosen certificate, TLS 1.2 and 1.3, and client
 /// certificates checked against the fixture root and intermediate CAs (a RACF key ring would
 /// hold both), optional in [`Mode::Strong`] and required in [`Mode::ClientAuth`].
-fn tls_config(mode: Mode, cert: CertChoice) -> Result<Arc<rustls::ServerConfig>, Error> {
+/// The rustls server configuration a region in `mode` (TLS modes) presents with `cert`: TLS 1.3
+/// and 1.2, rustls's default cipher suites, client certificates from the fixture CA requested
+/// (required in [`Mode::ClientAuth`]). Benchmarks use it to run the mock's side of a handshake
+/// in memory.
+///
+/// # Errors
+/// [`Error::Fixture`] or [`Error::Tls`] when the embedded test PKI is unusable.
+pub fn server_tls_config(mode: Mode, cert: CertChoice) -> Result<Arc<rustls::ServerConfig>, Error> {
     let (chain_pem, key_pem, name) = cert.pem_and_key();
     tls_config_from(mode, chain_pem, key_pem, name)
 }
@@ -325,6 +334,9 @@ async fn handle_connection(stream: TcpStream, shared: Arc<Shared>) {
             match accepted {
                 Ok(Ok(tls)) => {
                     bump(&shared.counters.tls_handshakes);
+                    if tls.get_ref().1.handshake_kind() == Some(rustls::HandshakeKind::Resumed) {
+                        bump(&shared.counters.tls_resumed);
+                    }
                     let user = tls
                         .get_ref()
                         .1
@@ -726,7 +738,7 @@ mod tests {
     fn tls_configs_build_for_every_choice() {
         for cert in CertChoice::ALL {
             for mode in [Mode::Strong, Mode::ClientAuth] {
-                assert!(tls_config(mode, cert).is_ok(), "{mode} {cert}");
+                assert!(server_tls_config(mode, cert).is_ok(), "{mode} {cert}");
             }
         }
     }

@@ -105,6 +105,8 @@ pub struct TrustStore {
     /// certificates come from in expiry warnings).
     keystores: Vec<AnchorSource>,
     engine: OnceLock<Arc<Engine>>,
+    /// SHA-256 over every anchor, for [`TrustStore::policy_digest`]; reset with `engine`.
+    anchors_digest: OnceLock<[u8; 32]>,
 }
 
 impl TrustStore {
@@ -179,6 +181,7 @@ impl TrustStore {
         let (expected, _) = certs.size_hint();
         if expected > 0 {
             self.engine = OnceLock::new();
+            self.anchors_digest = OnceLock::new();
             Arc::make_mut(&mut self.anchors).reserve(expected);
         }
         let mut added = 0;
@@ -278,6 +281,7 @@ impl TrustStore {
         // The prepared anchors are out of date; dropping them first lets the set be changed in
         // place unless a verifier still holds them.
         self.engine = OnceLock::new();
+        self.anchors_digest = OnceLock::new();
         Arc::make_mut(&mut self.anchors).insert(Anchor {
             certificate: cert,
             source,
@@ -421,6 +425,43 @@ impl TrustStore {
     ) -> Arc<TrustVerifier> {
         let engine = Arc::new(Engine::build(Arc::clone(&self.anchors), provider));
         self.verifier_with_engine(host, port, verification, engine)
+    }
+
+    /// A digest of everything that decides whether a server at `host:port` is trusted: the
+    /// verification setting, every anchor and the pins for that host and port.
+    ///
+    /// Two connects with the same digest trust exactly the same certificates, so a TLS session
+    /// established by one may be resumed by the other (resumption skips the certificate check).
+    /// Any change (an anchor added, a certificate accepted, verification turned on) gives a
+    /// new digest, and an old session is never resumed under the new policy. The anchors are
+    /// hashed once per change, not per call.
+    pub fn policy_digest(&self, host: &str, port: u16, verification: Verification) -> [u8; 32] {
+        use aws_lc_rs::digest::{Context, SHA256};
+        let anchors = self.anchors_digest.get_or_init(|| {
+            let mut ctx = Context::new(&SHA256);
+            for cert in self.anchors.certificates() {
+                ctx.update(&(cert.len() as u64).to_be_bytes());
+                ctx.update(cert);
+            }
+            let mut out = [0u8; 32];
+            out.copy_from_slice(ctx.finish().as_ref());
+            out
+        });
+        let host = normalize_host(host);
+        let mut ctx = Context::new(&SHA256);
+        ctx.update(b"cicsx trust policy v1");
+        ctx.update(&[matches!(verification, Verification::On) as u8]);
+        ctx.update(anchors);
+        ctx.update(&(host.len() as u64).to_be_bytes());
+        ctx.update(host.as_bytes());
+        ctx.update(&port.to_be_bytes());
+        for pin in self.pins_for(&host, port) {
+            ctx.update(&(pin.len() as u64).to_be_bytes());
+            ctx.update(pin);
+        }
+        let mut out = [0u8; 32];
+        out.copy_from_slice(ctx.finish().as_ref());
+        out
     }
 
     fn verifier_with_engine(

@@ -521,3 +521,66 @@ fn os_roots_come_from_the_system_store() {
     let dir = tempfile::tempdir().unwrap();
     run_child(&dir.path().join("no-such-bundle.pem"), "missing");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Trust policy digest (the key under which TLS sessions may be resumed)
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn policy_digest_changes_with_everything_that_decides_trust() {
+    let mut store = TrustStore::new();
+    store.add_anchors(certs("ca/root.pem"), AnchorSource::Builtin("test".into()));
+    let base = store.policy_digest("LocalHost", 1490, Verification::On);
+    // Stable, case-insensitive in the host, and carried by clones.
+    assert_eq!(
+        base,
+        store.policy_digest("localhost", 1490, Verification::On)
+    );
+    assert_eq!(
+        base,
+        store
+            .clone()
+            .policy_digest("localhost", 1490, Verification::On)
+    );
+    // Another port, verification off: other policies.
+    assert_ne!(
+        base,
+        store.policy_digest("localhost", 1491, Verification::On)
+    );
+    assert_ne!(
+        base,
+        store.policy_digest("localhost", 1490, Verification::Off)
+    );
+    // A new anchor changes it (the cached anchor digest is dropped).
+    let mut more = store.clone();
+    more.add_anchors(
+        certs("ca/intermediate.pem"),
+        AnchorSource::Builtin("test".into()),
+    );
+    let with_anchor = more.policy_digest("localhost", 1490, Verification::On);
+    assert_ne!(base, with_anchor);
+    // A pin for this host and port changes it; a pin for another port does not.
+    let leaf = certs("server/ecdsa.pem").remove(0);
+    let mut other_port = more.clone();
+    other_port.add_pin(
+        "localhost",
+        9999,
+        leaf.clone(),
+        AnchorSource::Builtin("test".into()),
+    );
+    assert_eq!(
+        with_anchor,
+        other_port.policy_digest("localhost", 1490, Verification::On)
+    );
+    let mut pinned = more.clone();
+    pinned.add_pin(
+        "localhost",
+        1490,
+        leaf,
+        AnchorSource::Builtin("test".into()),
+    );
+    assert_ne!(
+        with_anchor,
+        pinned.policy_digest("localhost", 1490, Verification::On)
+    );
+}
