@@ -402,21 +402,28 @@ impl Connections {
             });
         }
         let mut connections = Connections::default();
+        // Names seen so far, folded, so that a file of thousands of connections is checked
+        // for duplicates in linear time.
+        let mut seen = std::collections::HashSet::new();
         for (index, raw) in raw.connection.into_iter().enumerate() {
-            let at = schema::at(toml_text, Some(raw.span()));
+            // The line and column are worked out only for an error (it is a scan of the text).
+            let span = raw.span();
+            let at = || schema::at(toml_text, Some(span.clone()));
             let raw = raw.into_inner();
             let label = if raw.name.trim().is_empty() {
                 format!("#{}", index + 1)
             } else {
                 raw.name.clone()
             };
-            let connection = raw.into_connection(&label).map_err(|e| at_place(e, &at))?;
+            let connection = raw
+                .into_connection(&label)
+                .map_err(|e| at_place(e, &at()))?;
             connection
                 .validate_as(&label)
-                .map_err(|e| at_place(e, &at))?;
-            if connections.get(&connection.name).is_some() {
+                .map_err(|e| at_place(e, &at()))?;
+            if !seen.insert(connection.name.to_lowercase()) {
                 return Err(Error::DuplicateName {
-                    at,
+                    at: at(),
                     name: connection.name,
                 });
             }
@@ -539,9 +546,10 @@ impl Connections {
 
     /// Checks every connection and that no two share a name.
     pub fn validate(&self) -> Result<(), Error> {
-        for (i, c) in self.list.iter().enumerate() {
+        let mut seen = std::collections::HashSet::with_capacity(self.list.len());
+        for c in &self.list {
             c.validate()?;
-            if self.list[..i].iter().any(|o| same_name(&o.name, &c.name)) {
+            if !seen.insert(c.name.to_lowercase()) {
                 return Err(Error::DuplicateName {
                     at: Location::default(),
                     name: c.name.clone(),
