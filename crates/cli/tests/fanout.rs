@@ -182,3 +182,79 @@ async fn futures_regions(n: usize) -> Vec<cicsx_mock_cics::MockRegion> {
     }
     out
 }
+
+/// A region that closes every connection after one response (no keep-alive).
+async fn closing_region() -> cicsx_mock_cics::MockRegion {
+    cicsx_mock_cics::MockRegion::start(cicsx_mock_cics::Config {
+        keep_alive: false,
+        ..Default::default()
+    })
+    .await
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reconnects_after_the_region_closes_resume_and_keep_the_ltpa_sign_on() {
+    let single = closing_region().await;
+    let fanned = [closing_region().await, closing_region().await];
+    let cx = Cx::new();
+    cx.trust_fixture_ca();
+    cx.add("solo", single.addr().port(), true, &["--user", "cicsuser"])
+        .await;
+    for (i, r) in fanned.iter().enumerate() {
+        cx.add(
+            &format!("many-{i}"),
+            r.addr().port(),
+            true,
+            &["--user", "cicsuser"],
+        )
+        .await;
+    }
+
+    // One connection, three resources: three connections, the last two resumed; the password
+    // once, then the LTPA token.
+    let run = cx
+        .run(
+            &[
+                "get",
+                "CICSRegion",
+                "CICSProgram",
+                "CICSLocalTransaction",
+                "-c",
+                "solo",
+            ],
+            &[PASSWORD],
+        )
+        .await;
+    let out = run.ok();
+    assert!(
+        out.contains("CICSRegion:") && out.contains("CICSLocalTransaction:"),
+        "{run}"
+    );
+    let stats = single.stats();
+    assert_eq!(
+        (stats.tls_handshakes, stats.tls_resumed),
+        (3, 2),
+        "{stats:?}"
+    );
+    assert_eq!(stats.basic_signons, 1, "{stats:?}");
+    assert_eq!(stats.ltpa_requests, 2, "{stats:?}");
+
+    // A fan-out does the same per connection.
+    let run = cx
+        .run(
+            &["get", "CICSRegion", "CICSProgram", "-c", "many-*"],
+            &[PASSWORD],
+        )
+        .await;
+    run.ok();
+    for r in &fanned {
+        let stats = r.stats();
+        assert_eq!(
+            (stats.tls_handshakes, stats.tls_resumed),
+            (2, 1),
+            "{stats:?}"
+        );
+        assert_eq!(stats.basic_signons, 1, "{stats:?}");
+    }
+}

@@ -8,6 +8,10 @@
 //! A rejected password (HTTP 401) is returned to the caller at once and **never retried**: IBM
 //! APARs IZ97228 and IJ28485 describe clients whose automatic re-sign-on revoked RACF user IDs.
 
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
 use bytes::Bytes;
 use cicsx_handshake::{HttpConnection, HttpResponse, TlsInfo};
 use http_body_util::Full;
@@ -46,8 +50,16 @@ impl std::fmt::Debug for SignOn {
     }
 }
 
+/// Opens a new connection to the same region (with the same TLS settings and trust), for a
+/// client whose region closed its connection between requests.
+/// [`crate::session::Connector`] implements it; a TLS session is then resumed.
+pub trait Reconnect: Send + Sync {
+    /// A new connection.
+    fn reconnect(&self)
+    -> Pin<Box<dyn Future<Output = Result<HttpConnection, Error>> + Send + '_>>;
+}
+
 /// A signed-on (or signing-on) CMCI client over one connection.
-#[derive(Debug)]
 pub struct Client {
     http: HttpConnection,
     host_header: String,
@@ -55,6 +67,20 @@ pub struct Client {
     ltpa: Option<SecretString>,
     requests: u64,
     password_sent: bool,
+    reconnect: Option<Arc<dyn Reconnect>>,
+    reconnects: u32,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("endpoint", self.http.endpoint())
+            .field("sign_on", &self.sign_on)
+            .field("ltpa", &self.ltpa.is_some())
+            .field("requests", &self.requests)
+            .field("reconnects", &self.reconnects)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Client {
@@ -68,7 +94,37 @@ impl Client {
             ltpa: None,
             requests: 0,
             password_sent: false,
+            reconnect: None,
+            reconnects: 0,
         }
+    }
+
+    /// Lets the client open a new connection with `reconnect` when the region has closed the
+    /// current one between requests (a CICS TCPIPSERVICE closes connections after its
+    /// keep-alive limit or when idle). Only a connection known to be closed before a request
+    /// is sent is replaced: a request that was sent is never sent again, and a rejected
+    /// password never retried.
+    pub fn with_reconnect(mut self, reconnect: Arc<dyn Reconnect>) -> Self {
+        self.reconnect = Some(reconnect);
+        self
+    }
+
+    /// How many times the client opened a new connection.
+    pub fn reconnects(&self) -> u32 {
+        self.reconnects
+    }
+
+    /// Before a request: a new connection if the region closed this one and the client may
+    /// reconnect.
+    async fn ensure_open(&mut self) -> Result<(), Error> {
+        if self.http.ready().await {
+            return Ok(());
+        }
+        if let Some(reconnect) = &self.reconnect {
+            self.http = reconnect.reconnect().await?;
+            self.reconnects += 1;
+        }
+        Ok(())
     }
 
     /// The TLS parameters of the connection, or `None` when it is plain.
@@ -114,6 +170,7 @@ impl Client {
             && matches!(self.sign_on, SignOn::Basic { .. });
         if probe {
             let request = self.request(path_and_query, false)?;
+            self.ensure_open().await?;
             self.requests += 1;
             let response = self.http.send(request).await?;
             if response.status != StatusCode::UNAUTHORIZED {
@@ -122,6 +179,7 @@ impl Client {
         }
         let with_password = self.ltpa.is_none() && matches!(self.sign_on, SignOn::Basic { .. });
         let request = self.request(path_and_query, with_password)?;
+        self.ensure_open().await?;
         self.password_sent |= with_password;
         self.requests += 1;
         let response = self.http.send(request).await?;

@@ -280,12 +280,12 @@ async fn one(shared: &Shared, target: &Target) -> Outcome {
             },
             _ => SignOn::Anonymous,
         };
-        let connector = Connector::prepared(
+        let connector = Arc::new(Connector::prepared(
             &shared.preparation,
             &shared.preferences,
             connection,
             &secrets,
-        )?;
+        )?);
         let connected = match connector.connect().await {
             Ok(connected) => connected,
             Err(crate::Error::UntrustedCertificate { endpoint, .. }) => {
@@ -294,7 +294,7 @@ async fn one(shared: &Shared, target: &Target) -> Outcome {
             Err(e) => return Err(Failure::from(e)),
         };
         tls = connected.http.tls_info().cloned();
-        let mut client = Client::new(connected.http, sign_on);
+        let mut client = Client::new(connected.http, sign_on).with_reconnect(connector);
         let mut responses = Vec::with_capacity(target.queries.len());
         for query in &target.queries {
             responses.push(client.query(query).await?);

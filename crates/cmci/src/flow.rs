@@ -149,7 +149,7 @@ async fn open_inner<P: Prompter>(
         _ => SignOn::Anonymous,
     };
     Ok(Session {
-        client: Client::new(http, sign_on),
+        client: Client::new(http, sign_on).with_reconnect(std::sync::Arc::new(connector)),
         trust,
         accepted_now,
     })

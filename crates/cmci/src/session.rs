@@ -11,6 +11,7 @@
 //! The CLI and the GUI both connect through here, so they behave the same.
 
 use std::collections::HashMap;
+use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -506,6 +507,14 @@ impl ConfigCache {
 fn configs() -> &'static ConfigCache {
     static CONFIGS: OnceLock<ConfigCache> = OnceLock::new();
     CONFIGS.get_or_init(ConfigCache::default)
+}
+
+impl crate::client::Reconnect for Connector {
+    fn reconnect(
+        &self,
+    ) -> std::pin::Pin<Box<dyn Future<Output = Result<HttpConnection, Error>> + Send + '_>> {
+        Box::pin(async move { self.connect().await.map(|c| c.http) })
+    }
 }
 
 /// Trusted and client certificates that expire within this many days are warned about.

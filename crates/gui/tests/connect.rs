@@ -239,6 +239,8 @@ fn add_connect_accept_the_certificate_alert_and_see_the_cmci_table() {
             .iter()
             .all(|l| !l.contains("Certificate alert"))
     );
+    // The reconnect resumed the TLS session of the first connect.
+    assert_eq!(region.stats().tls_resumed, 1, "{:?}", region.stats());
     click(&mut h, "Connections");
     click(&mut h, "Disconnect");
 

@@ -100,6 +100,12 @@ impl HttpConnection {
         !self.sender.is_closed()
     }
 
+    /// Waits until another request can be sent; `false` when the server has closed the
+    /// connection (nothing is sent either way). A closed connection is never reused.
+    pub async fn ready(&mut self) -> bool {
+        self.sender.ready().await.is_ok()
+    }
+
     /// Sends one request and reads the whole response. Never retries.
     pub async fn send(&mut self, request: Request<Full<Bytes>>) -> Result<HttpResponse, Error> {
         let endpoint = self.endpoint.clone();

@@ -225,6 +225,10 @@ pub struct Config {
     pub forbidden_users: Vec<String>,
     /// A server certificate chain and key (PEM) to use instead of [`Config::cert`].
     pub custom_cert: Option<(String, String)>,
+    /// Whether a connection stays open for more requests (HTTP keep-alive; the default). When
+    /// false, every response carries `Connection: close` and the region closes the
+    /// connection, as a CICS region does once a TCPIPSERVICE's keep-alive limit is reached.
+    pub keep_alive: bool,
 }
 
 impl Default for Config {
@@ -241,6 +245,7 @@ impl Default for Config {
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
             forbidden_users: vec!["cicsnoacc".to_owned()],
             custom_cert: None,
+            keep_alive: true,
         }
     }
 }

@@ -93,6 +93,7 @@ impl MockRegion {
             counters: Counters::default(),
             data: data::records(),
             tls,
+            keep_alive: config.keep_alive,
         });
         let (stop, stop_rx) = watch::channel(false);
         let task = tokio::spawn(accept_loop(listener, Arc::clone(&shared), stop_rx));
@@ -143,6 +144,7 @@ struct Shared {
     counters: Counters,
     data: Vec<Record>,
     tls: Option<TlsAcceptor>,
+    keep_alive: bool,
 }
 
 /// LTPA tokens handed out, oldest first, for the life of the region.
@@ -478,6 +480,7 @@ async fn serve_http<S>(
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
     let info = Arc::new(ConnInfo { cert_user, local });
+    let keep_alive = shared.keep_alive;
     let service = hyper::service::service_fn(move |req: Request<Incoming>| {
         let reply = respond(&req, &shared, &info);
         async move { Ok::<_, Infallible>(reply) }
@@ -485,6 +488,7 @@ async fn serve_http<S>(
     let served = hyper::server::conn::http1::Builder::new()
         .timer(TokioTimer::new())
         .header_read_timeout(HEADER_TIMEOUT)
+        .keep_alive(keep_alive)
         .serve_connection(TokioIo::new(stream), service)
         .await;
     if let Err(e) = served {
