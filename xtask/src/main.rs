@@ -5,6 +5,8 @@
 //!   CICS region (`cicsx-mock-cics`) in the foreground.
 //! - `cargo xtask limbo FILE` runs the x509-limbo suite through cicsx-truststore (see
 //!   `limbo.rs`).
+//! - `cargo xtask bench [e2e|s-time|all]` runs whole-process benchmarks against the peers (see
+//!   `bench.rs`).
 //!
 //! Arguments are parsed by hand to keep this crate's dependencies few.
 
@@ -19,6 +21,8 @@ use rcgen::{
     KeyUsagePurpose, PKCS_ECDSA_P256_SHA256, PKCS_RSA_SHA256, SignatureAlgorithm,
 };
 
+mod bench;
+mod bench_fanout;
 mod limbo;
 
 type Result<T> = std::result::Result<T, Box<dyn Error>>;
@@ -42,6 +46,9 @@ tasks:
                             certs: valid, rsa, expired, wrong-host, self-signed, unknown-ca)
   limbo [-v] FILE          run the x509-limbo suite (limbo.json[.gz]) through cicsx-truststore
                            and plain rustls-webpki; fails if the trust store is more lenient
+  bench [e2e|s-time|all] [--runs N] [--quick] [--no-build]
+                           whole-process benchmarks against curl, Java, Node and openssl
+                           (needs hyperfine, java, node); reports in target/bench/
   help                     print this text";
 
 fn main() -> ExitCode {
@@ -54,6 +61,7 @@ fn main() -> ExitCode {
         }
         Some("test-server") => run_test_server(&rest),
         Some("limbo") => limbo::run(&rest).map_err(Into::into),
+        Some("bench") => bench::run(&rest).map_err(Into::into),
         Some("help" | "-h" | "--help") => {
             println!("{USAGE}");
             Ok(())
