@@ -161,6 +161,12 @@ fn s(v: impl ToString) -> String {
     v.to_string()
 }
 
+/// The CICS TS product level (CMCI `cicstslevel`, VVRRMM) of a CICS release: 0730 is CICS TS
+/// 5.6, 0720 is 5.5. (The VVRRMM form is unconfirmed against IBM's resource table reference.)
+fn ts_level(release: &str) -> &'static str {
+    if release == "0720" { "050500" } else { "050600" }
+}
+
 /// Every record of every region.
 pub(crate) fn records() -> Vec<Record> {
     let mut out = Vec::new();
@@ -175,6 +181,7 @@ pub(crate) fn records() -> Vec<Record> {
                 ("cicsname", s(region)),
                 ("cicsstatus", s("ACTIVE")),
                 ("cicsts", s(release)),
+                ("cicstslevel", s(ts_level(release))),
                 ("jobname", format!("CICS{}", &region[4..])),
                 ("mvssysid", s("MV2C")),
                 ("release", s(release)),
