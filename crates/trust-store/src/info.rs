@@ -145,6 +145,14 @@ fn serial_hex(raw: &[u8]) -> String {
     }
 }
 
+/// The public key of a DER certificate as [`CertificateInfo::key_algorithm`] describes it, without
+/// the rest of [`CertificateInfo`] (names, dates, fingerprint): the check every handshake makes.
+pub(crate) fn key_algorithm_of(der: &CertificateDer<'_>) -> Option<String> {
+    let (_, cert) = x509_parser::parse_x509_certificate(der).ok()?;
+    let oid = cert.tbs_certificate.subject_pki.algorithm.algorithm.to_id_string();
+    Some(key_algorithm(oid, &cert))
+}
+
 fn key_algorithm(oid: String, cert: &x509_parser::certificate::X509Certificate<'_>) -> String {
     let spki = &cert.tbs_certificate.subject_pki;
     match oid.as_str() {

@@ -296,8 +296,7 @@ pub(crate) fn rejection_for(error: &rustls::Error, end_entity: &CertificateDer<'
 /// or an elliptic curve other than P-256, P-384 and P-521. `None` when it is strong enough
 /// (or unreadable: then webpki's own checks decide).
 pub(crate) fn weak_key(leaf: &CertificateDer<'_>) -> Option<String> {
-    let info = crate::CertificateInfo::from_der(leaf).ok()?;
-    let key = info.key_algorithm;
+    let key = crate::info::key_algorithm_of(leaf)?;
     let weak = if let Some(bits) = key.strip_prefix("RSA ") {
         bits.parse::<usize>().is_ok_and(|b| b < 2048)
     } else if key.starts_with("DSA") {
