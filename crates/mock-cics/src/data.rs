@@ -164,7 +164,11 @@ fn s(v: impl ToString) -> String {
 /// The CICS TS product level (CMCI `cicstslevel`, VVRRMM) of a CICS release: 0730 is CICS TS
 /// 5.6, 0720 is 5.5. (The VVRRMM form is unconfirmed against IBM's resource table reference.)
 fn ts_level(release: &str) -> &'static str {
-    if release == "0720" { "050500" } else { "050600" }
+    if release == "0720" {
+        "050500"
+    } else {
+        "050600"
+    }
 }
 
 /// Every record of every region.

@@ -149,7 +149,12 @@ fn serial_hex(raw: &[u8]) -> String {
 /// the rest of [`CertificateInfo`] (names, dates, fingerprint): the check every handshake makes.
 pub(crate) fn key_algorithm_of(der: &CertificateDer<'_>) -> Option<String> {
     let (_, cert) = x509_parser::parse_x509_certificate(der).ok()?;
-    let oid = cert.tbs_certificate.subject_pki.algorithm.algorithm.to_id_string();
+    let oid = cert
+        .tbs_certificate
+        .subject_pki
+        .algorithm
+        .algorithm
+        .to_id_string();
     Some(key_algorithm(oid, &cert))
 }
 
