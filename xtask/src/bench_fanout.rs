@@ -214,28 +214,19 @@ pub(crate) fn run(root: &Path, runs: usize, jobs: usize) -> Result<String, Strin
         for port in &regions.ports[..n] {
             curl_args.push(format!("https://127.0.0.1:{port}{REGION_PATH}"));
         }
+        let cicsx = root.join(CICSX).display().to_string();
+        let run_cicsx = || timed(root, &cicsx, &cicsx_args, &env, "IYK2ZAB1");
+        let run_curl = || timed(root, "curl", &curl_args, &[], "IYK2ZAB1");
         // One untimed run each: confirmations written, caches warm.
-        timed(
-            root,
-            &root.join(CICSX).display().to_string(),
-            &cicsx_args,
-            &env,
-            "IYK2ZAB1",
-        )?;
-        timed(root, "curl", &curl_args, &[], "IYK2ZAB1")?;
+        run_cicsx()?;
+        run_curl()?;
         let (mut cw, mut kw) = (Vec::new(), Vec::new());
         let (mut cm, mut km) = (0u64, 0u64);
         for _ in 0..runs {
-            let (w, m) = timed(
-                root,
-                &root.join(CICSX).display().to_string(),
-                &cicsx_args,
-                &env,
-                "IYK2ZAB1",
-            )?;
+            let (w, m) = run_cicsx()?;
             cw.push(w);
             cm = cm.max(m);
-            let (w, m) = timed(root, "curl", &curl_args, &[], "IYK2ZAB1")?;
+            let (w, m) = run_curl()?;
             kw.push(w);
             km = km.max(m);
         }

@@ -147,8 +147,20 @@ fn client_config(
     client_cert: bool,
     resuming: bool,
 ) -> Arc<ClientConfig> {
+    client_config_at(store, HOST, PORT, versions, client_cert, resuming)
+}
+
+/// [`client_config`] with the verifier for `host:port`.
+fn client_config_at(
+    store: &TrustStore,
+    host: &str,
+    port: u16,
+    versions: TlsVersions,
+    client_cert: bool,
+    resuming: bool,
+) -> Arc<ClientConfig> {
     let config = cicsx_handshake::client_config(TlsOptions {
-        verifier: store.verifier(HOST, PORT, Verification::On),
+        verifier: store.verifier(host, port, Verification::On),
         client_auth: client_cert.then(client_auth),
         versions,
         server_name: None,
@@ -816,20 +828,14 @@ fn loopback(c: &mut Criterion) {
         let endpoint = Endpoint::new("127.0.0.1", region.addr().port());
         let store = trust_store();
         let config = |resuming| {
-            let config = cicsx_handshake::client_config(TlsOptions {
-                verifier: store.verifier(&endpoint.host, endpoint.port, Verification::On),
-                client_auth: None,
-                versions: TlsVersions::Tls13,
-                server_name: None,
-            })
-            .expect("client config");
-            if resuming {
-                config
-            } else {
-                let mut config = (*config).clone();
-                config.resumption = Resumption::disabled();
-                Arc::new(config)
-            }
+            client_config_at(
+                &store,
+                &endpoint.host,
+                endpoint.port,
+                TlsVersions::Tls13,
+                false,
+                resuming,
+            )
         };
         let full = config(false);
         let resuming = config(true);
