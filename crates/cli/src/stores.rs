@@ -5,7 +5,7 @@ use std::path::Path;
 
 use cicsx_keystore::{Entry, Keystore, KeystoreFile, SecretString, StoreType};
 use cicsx_profile::{Preferences, Workspace};
-use cicsx_truststore::{CertificateInfo, parse_pin_alias};
+use cicsx_truststore::{CertificateInfo, ExpiryKind, Validity, parse_pin_alias};
 use rustls_pki_types::CertificateDer;
 use rustls_pki_types::pem::PemObject;
 
@@ -13,9 +13,7 @@ use crate::args::{KeystoreCommand, PrefsCommand, StoreArgs, TruststoreCommand};
 use crate::commands::pretty;
 use crate::error::Failure;
 
-const DAY: i64 = 24 * 60 * 60;
-/// Certificates expiring within this many days are flagged.
-const EXPIRY_WARNING_DAYS: i64 = 30;
+use cicsx_cmci::session::EXPIRY_WARNING_DAYS;
 
 pub(crate) fn prefs(workspace: &Workspace, cmd: PrefsCommand) -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();
@@ -508,12 +506,7 @@ fn not_found(alias: &str) -> Failure {
 }
 
 fn entry_kind(e: &Entry) -> &'static str {
-    match e {
-        Entry::PrivateKey(_) => "key",
-        Entry::Trusted(t) if parse_pin_alias(&t.alias).is_some() => "accepted",
-        Entry::Trusted(_) => "trusted",
-        _ => "other",
-    }
+    ExpiryKind::of_entry(e).map_or("other", ExpiryKind::short_name)
 }
 
 fn cert_json(cert: &CertificateDer<'_>) -> serde_json::Value {
@@ -554,30 +547,15 @@ fn entry_json(e: &Entry) -> serde_json::Value {
 }
 
 fn expiry_note(info: &CertificateInfo, now: i64) -> String {
-    let left = (info.not_after_unix - now) / DAY;
-    if info.not_after_unix < now {
-        "  EXPIRED".to_owned()
-    } else if left <= EXPIRY_WARNING_DAYS {
-        format!("  (expires in {left} days!)")
-    } else {
-        String::new()
+    match Validity::at(info.not_after_unix, now, EXPIRY_WARNING_DAYS) {
+        Validity::Expired => "  EXPIRED".to_owned(),
+        Validity::ExpiresSoon { days_left } => format!("  (expires in {days_left} days!)"),
+        Validity::Valid => String::new(),
     }
 }
 
 fn expiry_text(info: &CertificateInfo, now: i64) -> String {
-    let date = info
-        .not_after
-        .get(..10)
-        .unwrap_or(&info.not_after)
-        .to_owned();
-    let left = (info.not_after_unix - now) / DAY;
-    if info.not_after_unix < now {
-        format!("{date} EXPIRED")
-    } else if left <= EXPIRY_WARNING_DAYS {
-        format!("{date} (in {left} days!)")
-    } else {
-        date
-    }
+    Validity::at(info.not_after_unix, now, EXPIRY_WARNING_DAYS).label(&info.not_after)
 }
 
 fn now_unix() -> i64 {

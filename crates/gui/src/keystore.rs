@@ -5,10 +5,11 @@ use std::path::{Path, PathBuf};
 use cicsx_cmci::message::Failure;
 use cicsx_keystore::{DEFAULT_PASSPHRASE, Entry, Keystore, KeystoreFile, SecretString, StoreType};
 use cicsx_profile::Workspace;
-use cicsx_truststore::{CertificateInfo, parse_pin_alias};
+use cicsx_truststore::CertificateInfo;
 use zeroize::Zeroizing;
 
-use crate::widgets::{Expiry, expiry, field, now_unix, secret_field};
+use crate::widgets::{EXPIRY_WARNING_DAYS, field, now_unix, secret_field};
+use cicsx_truststore::{ExpiryKind, Validity};
 
 /// One row of the table.
 pub(crate) struct Row {
@@ -17,7 +18,7 @@ pub(crate) struct Row {
     subject: String,
     issuer: String,
     expires: String,
-    expiry: Expiry,
+    expiry: Validity,
 }
 
 /// The keystore manager's state.
@@ -69,12 +70,7 @@ fn read_failure(path: &Path, e: std::io::Error) -> Failure {
 }
 
 fn kind(e: &Entry) -> &'static str {
-    match e {
-        Entry::PrivateKey(_) => "key",
-        Entry::Trusted(t) if parse_pin_alias(&t.alias).is_some() => "accepted",
-        Entry::Trusted(_) => "trusted",
-        _ => "other",
-    }
+    ExpiryKind::of_entry(e).map_or("other", ExpiryKind::short_name)
 }
 
 fn row(e: &Entry, now: i64) -> Row {
@@ -83,19 +79,11 @@ fn row(e: &Entry, now: i64) -> Row {
         .and_then(|c| CertificateInfo::from_der(c).ok());
     let (subject, issuer, expires, exp) = match info {
         Some(i) => {
-            let exp = expiry(i.not_after_unix, now);
-            let date = i.not_after.get(..10).unwrap_or(&i.not_after).to_owned();
-            let expires = match exp {
-                Expiry::Expired => format!("{date} EXPIRED"),
-                Expiry::Soon => format!(
-                    "{date} (in {} days!)",
-                    (i.not_after_unix - now) / (24 * 60 * 60)
-                ),
-                Expiry::Fine => date,
-            };
+            let exp = Validity::at(i.not_after_unix, now, EXPIRY_WARNING_DAYS);
+            let expires = exp.label(&i.not_after);
             (i.subject, i.issuer, expires, exp)
         }
-        None => (String::new(), String::new(), String::new(), Expiry::Fine),
+        None => (String::new(), String::new(), String::new(), Validity::Valid),
     };
     Row {
         alias: e.alias().to_owned(),
@@ -350,11 +338,11 @@ impl KeystoreManager {
                             ui.label(&r.subject);
                             ui.label(&r.issuer);
                             match r.expiry {
-                                Expiry::Fine => ui.label(&r.expires),
-                                Expiry::Soon => {
+                                Validity::Valid => ui.label(&r.expires),
+                                Validity::ExpiresSoon { .. } => {
                                     ui.colored_label(ui.visuals().warn_fg_color, &r.expires)
                                 }
-                                Expiry::Expired => {
+                                Validity::Expired => {
                                     ui.colored_label(ui.visuals().error_fg_color, &r.expires)
                                 }
                             };

@@ -45,37 +45,4 @@ pub(crate) fn now_unix() -> i64 {
 }
 
 /// Certificates expiring within this many days are highlighted, as the CLI flags them.
-pub(crate) const EXPIRY_WARNING_DAYS: i64 = 30;
-
-/// How close a certificate is to its end of validity.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Expiry {
-    Fine,
-    Soon,
-    Expired,
-}
-
-/// Classifies an end of validity against `now`.
-pub(crate) fn expiry(not_after_unix: i64, now: i64) -> Expiry {
-    if not_after_unix < now {
-        Expiry::Expired
-    } else if (not_after_unix - now) / (24 * 60 * 60) <= EXPIRY_WARNING_DAYS {
-        Expiry::Soon
-    } else {
-        Expiry::Fine
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn expiry_is_classified_like_the_cli() {
-        let day = 24 * 60 * 60;
-        assert_eq!(expiry(1000, 2000), Expiry::Expired);
-        assert_eq!(expiry(2000 + 10 * day, 2000), Expiry::Soon);
-        assert_eq!(expiry(2000 + 30 * day, 2000), Expiry::Soon);
-        assert_eq!(expiry(2000 + 31 * day, 2000), Expiry::Fine);
-    }
-}
+pub(crate) use cicsx_cmci::session::EXPIRY_WARNING_DAYS;

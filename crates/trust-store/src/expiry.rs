@@ -2,10 +2,10 @@
 
 use std::fmt;
 
-use cicsx_keystore::Keystore;
+use cicsx_keystore::{Entry, Keystore};
 use rustls_pki_types::CertificateDer;
 
-use crate::{AnchorSource, CertificateInfo, Fingerprint, TrustStore, pin_alias};
+use crate::{AnchorSource, CertificateInfo, Fingerprint, TrustStore, parse_pin_alias, pin_alias};
 
 /// Message ID of a warning about a certificate that expires soon.
 pub const EXPIRES_SOON_ID: &str = "CICSX0214W";
@@ -22,6 +22,79 @@ pub enum ExpiryKind {
     Accepted,
     /// The user's own certificate (of a private key entry), sent to servers that ask for one.
     Client,
+}
+
+impl ExpiryKind {
+    /// What a keystore entry's certificate is to cicsx: a private key entry's is the user's own
+    /// (client), a trusted entry under a pin alias (`host:port`) an accepted server
+    /// certificate, any other trusted entry a trust anchor. `None` for other kinds of entry.
+    pub fn of_entry(entry: &Entry) -> Option<ExpiryKind> {
+        match entry {
+            Entry::PrivateKey(_) => Some(ExpiryKind::Client),
+            Entry::Trusted(t) if parse_pin_alias(&t.alias).is_some() => Some(ExpiryKind::Accepted),
+            Entry::Trusted(_) => Some(ExpiryKind::Trusted),
+            _ => None,
+        }
+    }
+
+    /// The one-word name used in keystore listings (CLI and desktop app): `key`, `accepted`
+    /// or `trusted`.
+    pub fn short_name(self) -> &'static str {
+        match self {
+            ExpiryKind::Client => "key",
+            ExpiryKind::Accepted => "accepted",
+            ExpiryKind::Trusted => "trusted",
+        }
+    }
+}
+
+/// Where a certificate stands against the end of its validity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Validity {
+    /// More than the warning period left.
+    Valid,
+    /// Within the warning period: whole days left (0 on its last day).
+    ExpiresSoon {
+        /// Whole days left.
+        days_left: i64,
+    },
+    /// Past its end.
+    Expired,
+}
+
+impl Validity {
+    /// The standing of a certificate ending at `not_after_unix`, at `now_unix`, warning
+    /// `days` days ahead (the rule of [`expiry_warnings`]).
+    ///
+    /// ```
+    /// use cicsx_truststore::Validity;
+    /// let day = 86_400;
+    /// assert_eq!(Validity::at(1_000, 2_000, 30), Validity::Expired);
+    /// assert_eq!(Validity::at(10 * day, 0, 30), Validity::ExpiresSoon { days_left: 10 });
+    /// assert_eq!(Validity::at(31 * day, 0, 30), Validity::Valid);
+    /// ```
+    pub fn at(not_after_unix: i64, now_unix: i64, days: i64) -> Validity {
+        if not_after_unix < now_unix {
+            return Validity::Expired;
+        }
+        let days_left = (not_after_unix - now_unix).div_euclid(86_400);
+        if days_left <= days {
+            Validity::ExpiresSoon { days_left }
+        } else {
+            Validity::Valid
+        }
+    }
+
+    /// The end date as listings show it: `2027-03-01`, `2027-03-01 (in 12 days!)` or
+    /// `2021-01-01 EXPIRED`, from the RFC 3339 `not_after` of [`CertificateInfo`].
+    pub fn label(self, not_after: &str) -> String {
+        let date = not_after.get(..10).unwrap_or(not_after);
+        match self {
+            Validity::Valid => date.to_owned(),
+            Validity::ExpiresSoon { days_left } => format!("{date} (in {days_left} days!)"),
+            Validity::Expired => format!("{date} EXPIRED"),
+        }
+    }
 }
 
 impl fmt::Display for ExpiryKind {
@@ -107,7 +180,7 @@ impl fmt::Display for ExpiryWarning {
 /// [`AnchorSource::Keystore`] source (see [`client_expiry_warnings`] to name it yourself).
 ///
 /// ```
-/// use cicsx_keystore::Keystore;
+/// use cicsx_keystore::{Entry, Keystore};
 /// use cicsx_truststore::{TrustStore, expiry_warnings};
 ///
 /// let warnings = expiry_warnings(&TrustStore::new(), &Keystore::new(), 1_700_000_000, 30);

@@ -74,7 +74,8 @@ mod verifier;
 pub use central::{CENTRAL_STALE_ID, CentralResolution, CentralTruststore};
 pub use error::Error;
 pub use expiry::{
-    EXPIRED_ID, EXPIRES_SOON_ID, ExpiryKind, ExpiryWarning, client_expiry_warnings, expiry_warnings,
+    EXPIRED_ID, EXPIRES_SOON_ID, ExpiryKind, ExpiryWarning, Validity, client_expiry_warnings,
+    expiry_warnings,
 };
 pub use fingerprint::Fingerprint;
 pub use info::CertificateInfo;

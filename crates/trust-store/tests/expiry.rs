@@ -132,3 +132,49 @@ fn expiring_within_still_lists_anchors_and_pins() {
     assert_eq!(expiring.len(), 4);
     assert_eq!(expiring.iter().filter(|e| e.pinned).count(), 1);
 }
+
+#[test]
+fn entry_roles_and_validity_labels_as_listings_show_them() {
+    use cicsx_keystore::SecretString;
+    use cicsx_truststore::{ExpiryKind, Validity};
+
+    use rustls::pki_types::pem::PemObject;
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures");
+    let p12 = std::fs::read(fixtures.join("client/ecdsa.p12")).unwrap();
+    let mut ks = Keystore::from_pkcs12(&p12, &SecretString::from("changeit")).unwrap();
+    let root = CertificateDer::from_pem_file(fixtures.join("ca/root.pem")).unwrap();
+    ks.add_trusted("corp-root", root.clone()).unwrap();
+    ks.add_trusted("cics.example.com:1490", root).unwrap();
+    let kinds: Vec<_> = ks
+        .entries()
+        .iter()
+        .map(|e| {
+            (
+                e.alias().to_owned(),
+                ExpiryKind::of_entry(e).map(ExpiryKind::short_name),
+            )
+        })
+        .collect();
+    assert!(kinds.iter().any(|(_, k)| *k == Some("key")), "{kinds:?}");
+    assert!(
+        kinds.contains(&("corp-root".into(), Some("trusted"))),
+        "{kinds:?}"
+    );
+    assert!(
+        kinds.contains(&("cics.example.com:1490".into(), Some("accepted"))),
+        "{kinds:?}"
+    );
+
+    let day = 86_400;
+    let end = "2027-03-01T00:00:00Z";
+    assert_eq!(Validity::at(100 * day, 0, 30).label(end), "2027-03-01");
+    assert_eq!(
+        Validity::at(12 * day + 5, 0, 30).label(end),
+        "2027-03-01 (in 12 days!)"
+    );
+    assert_eq!(
+        Validity::at(30 * day, 0, 30),
+        Validity::ExpiresSoon { days_left: 30 }
+    );
+    assert_eq!(Validity::at(5, 10, 30).label(end), "2027-03-01 EXPIRED");
+}
