@@ -94,7 +94,7 @@ fn run_test_server(args: &[String]) -> Result<()> {
     let mut it = args.iter();
     while let Some(flag) = it.next() {
         match flag.as_str() {
-            "--port" | "--mode" | "--cert" | "--user" => {
+            "--port" | "--mode" | "--cert" | "--user" | "--endpoints" | "--bind" => {
                 if it.next().is_none() {
                     return Err(format!("{flag} needs a value\n{USAGE}").into());
                 }
