@@ -147,6 +147,24 @@ async fn every_connection_and_no_password() {
     cx.add("b", good[1].addr().port(), true, &["--client-cert", p12])
         .await;
 
+    // A connection without a CMCI context cannot be asked at all.
+    let port = good[1].addr().port().to_string();
+    cx.run(
+        &[
+            "connection",
+            "add",
+            "c",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            &port,
+            "--secure",
+        ],
+        &[],
+    )
+    .await
+    .ok();
+
     // Without a terminal or CICSX_PASSWORD, the connection that needs a password is skipped;
     // the one with a client certificate goes on (its pass phrase from the environment).
     let run = cx
@@ -156,7 +174,11 @@ async fn every_connection_and_no_password() {
         )
         .await;
     let err = run.fails_with("CICSX0617E");
-    assert!(err.contains("1 of 2 connections failed"), "{run}");
+    assert!(err.contains("2 of 3 connections failed"), "{run}");
+    assert!(
+        err.contains("c (127.0.0.1:") && err.contains("CICSX0908E"),
+        "{run}"
+    );
     assert!(run.stdout.contains("3 records from 1 connection."), "{run}");
     assert_eq!(
         good[0].stats().tls_handshakes,
