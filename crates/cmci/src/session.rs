@@ -354,31 +354,43 @@ impl Connector {
                     trust: verifier.outcome(),
                 })
             }
-            Err(err) => Err(match (verifier.outcome(), verifier.presented_chain()) {
-                (Some(TrustOutcome::Rejected(Rejection::UnknownIssuer)), Some(chain))
-                    if !chain.is_empty() =>
-                {
-                    Error::UntrustedCertificate {
-                        endpoint: self.endpoint.clone(),
-                        chain,
-                    }
+            Err(err) => {
+                // A kept configuration whose verifier has now seen a failure is dropped: its
+                // record would otherwise colour how a later, unrelated failure is explained.
+                if let Some(key) = key {
+                    configs().remove(&key);
                 }
-                (Some(TrustOutcome::Rejected(rejection @ Rejection::WeakKey { .. })), _) => {
-                    Error::Trust(cicsx_truststore::Error::Rejected {
-                        host: self.endpoint.host.clone(),
-                        port: self.endpoint.port,
-                        rejection,
-                    })
+                Err(self.explain_failure(err, &verifier))
+            }
+        }
+    }
+
+    /// Turns a failed TLS connect into the error to show, from what the verifier saw.
+    fn explain_failure(&self, err: cicsx_handshake::Error, verifier: &TrustVerifier) -> Error {
+        match (verifier.outcome(), verifier.presented_chain()) {
+            (Some(TrustOutcome::Rejected(Rejection::UnknownIssuer)), Some(chain))
+                if !chain.is_empty() =>
+            {
+                Error::UntrustedCertificate {
+                    endpoint: self.endpoint.clone(),
+                    chain,
                 }
-                (Some(TrustOutcome::Rejected(Rejection::Changed { pinned, presented })), _) => {
-                    Error::CertificateChanged {
-                        endpoint: self.endpoint.clone(),
-                        pinned,
-                        presented,
-                    }
+            }
+            (Some(TrustOutcome::Rejected(rejection @ Rejection::WeakKey { .. })), _) => {
+                Error::Trust(cicsx_truststore::Error::Rejected {
+                    host: self.endpoint.host.clone(),
+                    port: self.endpoint.port,
+                    rejection,
+                })
+            }
+            (Some(TrustOutcome::Rejected(Rejection::Changed { pinned, presented })), _) => {
+                Error::CertificateChanged {
+                    endpoint: self.endpoint.clone(),
+                    pinned,
+                    presented,
                 }
-                _ => Error::Transport(err),
-            }),
+            }
+            _ => Error::Transport(err),
         }
     }
 
@@ -490,6 +502,11 @@ impl ConfigCache {
     fn get(&self, key: &[u8; 32]) -> Option<Kept> {
         let map = self.map.lock().unwrap_or_else(|e| e.into_inner());
         map.get(key).map(|(c, v)| (Arc::clone(c), Arc::clone(v)))
+    }
+
+    fn remove(&self, key: &[u8; 32]) {
+        let mut map = self.map.lock().unwrap_or_else(|e| e.into_inner());
+        map.remove(key);
     }
 
     fn insert(&self, key: [u8; 32], config: Arc<ClientConfig>, verifier: Arc<TrustVerifier>) {

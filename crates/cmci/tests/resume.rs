@@ -147,3 +147,40 @@ async fn no_resumption_across_trust_policies_or_identities() {
     let other = crate::region().await;
     assert!(!connect_once(&s, &s.preferences, &connection(&other)).await);
 }
+
+/// A kept configuration never makes a later failure look like an earlier one: after a server
+/// on the port presented an untrusted certificate, a refused connection is reported as refused.
+#[tokio::test]
+async fn a_kept_configuration_does_not_colour_later_failures() {
+    let s = setup();
+    let first = region().await;
+    let port = first.addr().port();
+    let c = connection(&first);
+    assert!(!connect_once(&s, &s.preferences, &c).await);
+    first.shutdown().await;
+
+    // Another server on the same port, with a certificate from an unknown CA.
+    let other = MockRegion::start(Config {
+        cert: cicsx_mock_cics::CertChoice::UnknownCa,
+        bind: format!("127.0.0.1:{port}").parse().unwrap(),
+        ..Config::default()
+    })
+    .await
+    .unwrap();
+    let connector = Connector::new(&s.workspace, &s.preferences, &c, &Secrets::default())
+        .await
+        .unwrap();
+    let err = connector.connect().await.unwrap_err();
+    assert!(
+        matches!(err, cicsx_cmci::Error::UntrustedCertificate { .. }),
+        "{err:?}"
+    );
+    other.shutdown().await;
+
+    // Nobody on the port now: refused, not "untrusted".
+    let connector = Connector::new(&s.workspace, &s.preferences, &c, &Secrets::default())
+        .await
+        .unwrap();
+    let err = connector.connect().await.unwrap_err();
+    assert_eq!(err.id(), "CICSX0402E", "{err:?}");
+}
