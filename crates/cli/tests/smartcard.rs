@@ -244,3 +244,78 @@ async fn pin_and_module_failures_have_their_messages() {
         .await;
     run.fails_with("CICSX0506E");
 }
+
+const SPY: &str = "/usr/lib/x86_64-linux-gnu/pkcs11/pkcs11-spy.so";
+
+/// How many `C_Login` calls OpenSC's pkcs11-spy recorded.
+fn logins(log: &Path) -> usize {
+    std::fs::read_to_string(log)
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| {
+            l.split_once(": ")
+                .is_some_and(|(_, f)| f.trim() == "C_Login")
+        })
+        .count()
+}
+
+/// One `cicsx get` across several connections that use the same card, through pkcs11-spy: a
+/// wrong PIN is sent to the card once, not once per connection (a real card locks after about
+/// three), and the right one gets every connection through.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fan_out_over_one_card_sends_a_wrong_pin_once() {
+    assert!(
+        Path::new(SPY).is_file(),
+        "OpenSC's pkcs11-spy is missing ({SPY}): apt-get install -y opensc"
+    );
+    let regions = [
+        region(Mode::ClientAuth, CertChoice::Valid).await,
+        region(Mode::ClientAuth, CertChoice::Valid).await,
+    ];
+    let cx = Cx::new();
+    cx.trust_fixture_ca();
+    let conf = token(&cx, "fan-card");
+    cx.run(&["prefs", "set", "smartcard_module", SPY], &[])
+        .await
+        .ok();
+    for i in 0..6 {
+        let object = if i % 2 == 0 { "ecdsa" } else { "rsa" };
+        let uri = format!("pkcs11:token=fan-card;object={object}");
+        let port = regions[i % 2].addr().port();
+        cx.add(&format!("card-{i}"), port, true, &["--smartcard", &uri])
+            .await;
+    }
+    let log = cx.path("spy.log");
+    let env = |pin: &'static str| {
+        [
+            ("SOFTHSM2_CONF", conf.clone()),
+            ("PKCS11SPY", MODULE.to_owned()),
+            ("PKCS11SPY_OUTPUT", log.to_str().unwrap().to_owned()),
+            ("CICSX_PIN", pin.to_owned()),
+        ]
+    };
+    let run_with = |pin: &'static str| {
+        let env = env(pin);
+        let cx = &cx;
+        async move {
+            let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            cx.run(&["get", "CICSRegion", "--all", "--jobs", "6"], &env)
+                .await
+        }
+    };
+
+    let run = run_with("0000").await;
+    let err = run.fails_with("CICSX0939E");
+    assert!(err.contains("6 of 6 connections failed"), "{run}");
+    assert!(err.contains("CICSX0306E"), "the card's own refusal: {run}");
+    assert!(err.contains("CICSX0318E"), "the others not tried: {run}");
+    assert_eq!(logins(&log), 1, "C_Login calls with a wrong PIN\n{run}");
+    let stats = |r: &cicsx_mock_cics::MockRegion| r.stats().client_cert_requests;
+    assert_eq!(stats(&regions[0]) + stats(&regions[1]), 0, "nothing signed");
+
+    std::fs::remove_file(&log).unwrap();
+    let run = run_with(PIN).await;
+    assert!(run.ok().contains("records from 6 connections."), "{run}");
+    assert!(logins(&log) >= 1, "{run}");
+    assert_eq!(stats(&regions[0]) + stats(&regions[1]), 6);
+}

@@ -959,6 +959,18 @@ pub static MESSAGES: &[Message] = &[
         region: "",
     },
     Message {
+        id: "CICSX0318E",
+        title: "A PIN the smart card refused is not sent to it again",
+        explanation: "The token refused this same PIN earlier in this process: for another \
+            connection of the same `cicsx get` across many connections, or an earlier try in \
+            the desktop app. cicsx keeps a keyed hash (never the PIN) of the last PIN each token \
+            refused and does not send it again, since each wrong PIN brings a card nearer to \
+            locking (often after three in a row). No try was used up.",
+        client: "Enter the right PIN. If the card's PIN was changed meanwhile, start cicsx (or \
+            the desktop app) again to try the new one.",
+        region: "",
+    },
+    Message {
         id: "CICSX0350W",
         title: "A wrong PIN was entered since the card was last used",
         explanation: "Before asking for the PIN, cicsx read the token's PIN state: the token \

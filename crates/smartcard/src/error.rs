@@ -178,6 +178,14 @@ pub enum Error {
         /// Token label.
         token: String,
     },
+
+    /// The same PIN was refused by this token earlier in this process, so it was not sent to
+    /// the token again: each wrong PIN brings a card nearer to locking. `CICSX0318E`.
+    #[error("the PIN for token \"{token}\" was refused before and was not tried again")]
+    PinRefused {
+        /// Token label.
+        token: String,
+    },
 }
 
 fn list(items: &[String]) -> String {
@@ -213,6 +221,7 @@ impl Error {
             Self::MalformedSignature { .. } => "CICSX0315E",
             Self::BadCertificate { .. } => "CICSX0316E",
             Self::PinRequired { .. } => "CICSX0317E",
+            Self::PinRefused { .. } => "CICSX0318E",
         }
     }
 
@@ -290,6 +299,10 @@ impl Error {
             Self::PinRequired { .. } => "The card needs its PIN before it signs anything, and \
                 no PIN was given."
                 .into(),
+            Self::PinRefused { .. } => "The card refused this same PIN a moment ago (for \
+                another connection, or an earlier try). It was not sent again, so no further \
+                try was used up: cards lock after a few wrong PINs in a row."
+                .into(),
         }
     }
 
@@ -360,6 +373,9 @@ impl Error {
                 .into(),
             Self::PinRequired { .. } => "Enter the card's PIN when asked (or set CICSX_PIN for \
                 unattended use)."
+                .into(),
+            Self::PinRefused { .. } => "Enter the right PIN. If the card's PIN was changed \
+                meanwhile, start the program again to try the new one."
                 .into(),
         }
     }
@@ -436,6 +452,7 @@ mod tests {
                 reason: "r".into(),
             },
             Error::PinRequired { token: "t".into() },
+            Error::PinRefused { token: "t".into() },
         ]
     }
 

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
-use aws_lc_rs::digest;
+use aws_lc_rs::{digest, hmac};
 use cryptoki::error::{Error as CkError, RvError};
 use cryptoki::mechanism::rsa::{PkcsMgfType, PkcsPssParams};
 use cryptoki::mechanism::{Mechanism, MechanismType};
@@ -37,6 +37,36 @@ fn logins() -> std::sync::MutexGuard<'static, HashMap<(PathBuf, u64), usize>> {
         .get_or_init(Default::default)
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
+}
+
+/// The PIN each token last refused in this process, by module, slot and token serial: an
+/// HMAC of it under a key drawn once per process, never the PIN itself.
+///
+/// Cards lock after a few wrong PINs in a row (often three), and one `cicsx get` across many
+/// connections, or a user who presses Connect again, would otherwise send the same wrong PIN
+/// once per connect. A PIN the token refused is not sent to it again ([`Error::PinRefused`]);
+/// another PIN is tried, and a PIN that logs in clears the record.
+static REFUSED: OnceLock<Mutex<HashMap<RefusedKey, hmac::Tag>>> = OnceLock::new();
+
+type RefusedKey = (PathBuf, u64, String);
+
+fn refused() -> std::sync::MutexGuard<'static, HashMap<RefusedKey, hmac::Tag>> {
+    REFUSED
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+}
+
+/// The HMAC of `pin` under a key drawn once per process: a PIN has few digits, so a plain
+/// hash of it in memory would give it away to anyone who can try them all. `None` if the
+/// system's random generator fails, and then no PIN is remembered.
+fn pin_tag(pin: &SecretString) -> Option<hmac::Tag> {
+    static KEY: OnceLock<Option<hmac::Key>> = OnceLock::new();
+    let key = KEY.get_or_init(|| {
+        hmac::Key::generate(hmac::HMAC_SHA256, &aws_lc_rs::rand::SystemRandom::new()).ok()
+    });
+    key.as_ref()
+        .map(|k| hmac::sign(k, pin.expose_secret().as_bytes()))
 }
 
 /// A PKCS#11 session, and the login it counts in [`LOGINS`]; dropping it logs out (when it
@@ -621,17 +651,33 @@ fn login(
         );
     if !shared {
         let pin_pad = info.flags.protected_authentication_path && pin.expose_secret().is_empty();
+        let refused_key = (key.0.clone(), key.1, info.serial.clone());
+        let tag = (!pin_pad).then(|| pin_tag(pin)).flatten();
+        if let Some(tag) = &tag
+            && refused().get(&refused_key).is_some_and(|t| {
+                aws_lc_rs::constant_time::verify_slices_are_equal(t.as_ref(), tag.as_ref()).is_ok()
+            })
+        {
+            return Err(Error::PinRefused {
+                token: info.label.clone(),
+            });
+        }
         let result = if pin_pad {
             session.login(UserType::User, None)
         } else {
             session.login(UserType::User, Some(pin))
         };
         match result {
-            Ok(()) | Err(CkError::Pkcs11(RvError::UserAlreadyLoggedIn, _)) => {}
+            Ok(()) | Err(CkError::Pkcs11(RvError::UserAlreadyLoggedIn, _)) => {
+                refused().remove(&refused_key);
+            }
             Err(CkError::Pkcs11(
                 RvError::PinIncorrect | RvError::PinInvalid | RvError::PinLenRange,
                 _,
             )) => {
+                if let Some(tag) = tag {
+                    refused().insert(refused_key, tag);
+                }
                 // The flags after the failure say how many tries are left.
                 let status = module
                     .tokens()

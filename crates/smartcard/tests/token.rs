@@ -409,10 +409,29 @@ fn wrong_pin_is_reported_with_the_tries_the_token_reports() {
             let status = module.pin_status(&token).unwrap();
             assert_eq!(status, PinStatus::CountLow);
             assert_eq!(status.id(), Some("CICSX0350W"));
-            // The right PIN works, and the token clears the flag.
+            // The same wrong PIN again is not sent: each one brings a card nearer to locking.
+            let again = |p: &str| {
+                module
+                    .client_auth(&token, &SecretString::from(p))
+                    .unwrap_err()
+            };
+            let err = again("9999");
+            assert_eq!(err.id(), "CICSX0318E", "{err}");
+            assert!(
+                err.explanation().contains("no further try was used up"),
+                "{err:?}"
+            );
+            assert!(!format!("{err:?}").contains("9999"));
+            // Another PIN is tried.
+            assert_eq!(again("8888").id(), "CICSX0306E");
+            assert_eq!(again("8888").id(), "CICSX0318E");
+            // The right PIN works, the token clears the flag, and a refused PIN may be tried
+            // again (the PIN could have been changed to it since).
             let auth = module.client_auth(&token, &pin()).expect("right PIN");
             drop(auth);
             assert_eq!(module.pin_status(&token).unwrap(), PinStatus::Ok);
+            assert_eq!(again("8888").id(), "CICSX0306E");
+            drop(module.client_auth(&token, &pin()).expect("right PIN"));
         },
     );
 }
