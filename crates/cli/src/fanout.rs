@@ -7,7 +7,7 @@ use std::sync::Arc;
 use cicsx_cmci::fanout::{self, Outcome, Progress, Target};
 use cicsx_cmci::flow::Prompter;
 use cicsx_cmci::{Query, Record, default_columns, render_table};
-use cicsx_profile::{Connection, Credential, Workspace};
+use cicsx_profile::{Connection, Credential, Preferences, Workspace};
 
 use crate::args::GetArgs;
 use crate::commands::{everything, preferences_with, print_response, terminal};
@@ -149,7 +149,7 @@ pub(crate) async fn get(
         }
     }
 
-    let secrets = gather_secrets(&mut ask, &targets).await;
+    let secrets = gather_secrets(&mut ask, &preferences, &targets).await;
     let total = targets.len();
     let bar = progress_bar(total);
     let on_progress = {
@@ -215,12 +215,14 @@ pub(crate) async fn get(
 /// connections fail on their own and the others go on.
 async fn gather_secrets(
     ask: &mut crate::interact::Terminal,
+    preferences: &Preferences,
     targets: &[Target],
 ) -> fanout::Secrets {
     let mut secrets = fanout::Secrets {
         keystore_passphrase: ask.keystore_passphrase(),
         ..Default::default()
     };
+    let mut pin_asked = false;
     for target in targets {
         match &target.connection.credential {
             Credential::Password { user } => {
@@ -253,7 +255,23 @@ async fn gather_secrets(
                     secrets.pkcs12_passphrases.insert(path.clone(), pass);
                 }
             }
-            Credential::SmartCard { uri, .. } if secrets.pin.is_none() => {
+            // One PIN for the fan-out, asked (and the card's PIN state shown) once.
+            Credential::SmartCard { uri, .. } if !pin_asked => {
+                pin_asked = true;
+                // As for one connect: warn before a wrong PIN can lock the card, and ask
+                // nothing for a locked one (its connections fail with CICSX0307E).
+                if let Ok(Some((module, parsed))) =
+                    cicsx_cmci::session::smart_card(preferences, &target.connection)
+                    && let Ok(status) = module.pin_status(&parsed.token_part())
+                {
+                    let token = parsed.token.as_deref().unwrap_or(uri);
+                    if let (Some(id), Some(warning)) = (status.id(), status.warning(token)) {
+                        ask.warning(&format!("{id} {warning}"));
+                    }
+                    if status == cicsx_smartcard::PinStatus::Locked {
+                        continue;
+                    }
+                }
                 if let Ok(pin) = ask.pin(uri).await {
                     secrets.pin = Some(pin);
                 }

@@ -298,11 +298,22 @@ async fn fan_out_over_one_card_sends_a_wrong_pin_once() {
         let env = env(pin);
         let cx = &cx;
         async move {
-            let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            // No PIN at all: CICSX_PIN set to nothing is left out, as if it were not set.
+            let env: Vec<(&str, &str)> = env
+                .iter()
+                .filter(|(k, v)| *k != "CICSX_PIN" || !v.is_empty())
+                .map(|(k, v)| (*k, v.as_str()))
+                .collect();
             cx.run(&["get", "CICSRegion", "--all", "--jobs", "6"], &env)
                 .await
         }
     };
+
+    // Without a terminal or CICSX_PIN, no PIN is had: an empty one is not sent either.
+    let run = run_with("").await;
+    let err = run.fails_with("CICSX0317E");
+    assert!(err.contains("6 of 6 connections failed"), "{run}");
+    assert_eq!(logins(&log), 0, "C_Login calls without a PIN\n{run}");
 
     let run = run_with("0000").await;
     let err = run.fails_with("CICSX0939E");
@@ -315,6 +326,10 @@ async fn fan_out_over_one_card_sends_a_wrong_pin_once() {
 
     std::fs::remove_file(&log).unwrap();
     let run = run_with(PIN).await;
+    assert!(
+        run.stderr.contains("CICSX0350W"),
+        "the wrong PIN is warned about: {run}"
+    );
     assert!(run.ok().contains("records from 6 connections."), "{run}");
     assert!(logins(&log) >= 1, "{run}");
     assert_eq!(stats(&regions[0]) + stats(&regions[1]), 6);

@@ -953,7 +953,9 @@ pub static MESSAGES: &[Message] = &[
     Message {
         id: "CICSX0317E",
         title: "Smart card needs a PIN",
-        explanation: "The token needs its PIN before it signs anything, and no PIN was given.",
+        explanation: "The token needs its PIN before it signs anything, and no PIN was given \
+            (in a `cicsx get` across many connections: none could be asked, with no terminal \
+            and no CICSX_PIN). An empty PIN is not sent in its place: it would use up a try.",
         client: "Enter the PIN when asked; in unattended runs set CICSX_PIN in the environment \
             of the command and keep that environment private.",
         region: "",

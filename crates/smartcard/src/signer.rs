@@ -651,6 +651,12 @@ fn login(
         );
     if !shared {
         let pin_pad = info.flags.protected_authentication_path && pin.expose_secret().is_empty();
+        if pin.expose_secret().is_empty() && !pin_pad {
+            // No PIN was had (no terminal, say): sending an empty one would use up a try.
+            return Err(Error::PinRequired {
+                token: info.label.clone(),
+            });
+        }
         let refused_key = (key.0.clone(), key.1, info.serial.clone());
         let tag = (!pin_pad).then(|| pin_tag(pin)).flatten();
         if let Some(tag) = &tag

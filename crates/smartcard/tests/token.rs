@@ -383,6 +383,13 @@ fn wrong_pin_is_reported_with_the_tries_the_token_reports() {
             let module = module();
             let token = Pkcs11Uri::token("wrongpin");
             assert_eq!(module.pin_status(&token).unwrap(), PinStatus::Ok);
+            // No PIN is not sent as an empty one: that would use up a try (SoftHSM would set
+            // CKF_USER_PIN_COUNT_LOW).
+            let err = module
+                .client_auth(&token, &SecretString::from(""))
+                .unwrap_err();
+            assert_eq!(err.id(), "CICSX0317E", "{err}");
+            assert_eq!(module.pin_status(&token).unwrap(), PinStatus::Ok);
             let err = module
                 .client_auth(&token, &SecretString::from("9999"))
                 .unwrap_err();
