@@ -280,3 +280,83 @@ async fn reconnects_after_the_region_closes_resume_and_keep_the_ltpa_sign_on() {
         assert_eq!(stats.basic_signons, 1, "{stats:?}");
     }
 }
+
+/// Regions often share one RACF database, which revokes a user ID after a few wrong passwords
+/// in a row: a get across five connections with a mistyped password sends it once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_password_is_sent_to_one_region_not_to_every_one() {
+    let regions = futures_regions(5).await;
+    let cx = Cx::new();
+    cx.trust_fixture_ca();
+    for (i, r) in regions.iter().enumerate() {
+        cx.add(
+            &format!("r-{i}"),
+            r.addr().port(),
+            true,
+            &["--user", "cicsuser"],
+        )
+        .await;
+    }
+    let sum = |f: fn(&cicsx_mock_cics::Stats) -> u64| -> u64 {
+        regions.iter().map(|r| f(&r.stats())).sum()
+    };
+
+    let run = cx
+        .run(
+            &["get", "CICSRegion", "--all", "--jobs", "5"],
+            &[("CICSX_PASSWORD", "mistyped")],
+        )
+        .await;
+    let err = run.fails_with("CICSX0939E");
+    assert!(err.contains("5 of 5 connections failed"), "{run}");
+    assert_eq!(err.matches("CICSX0609E").count(), 1, "{run}");
+    assert_eq!(err.matches("CICSX0618E").count(), 4, "{run}");
+    assert_eq!(sum(|s| s.authorization_headers), 1, "passwords sent\n{run}");
+    // The handshakes went on meanwhile: only the sign-ons wait.
+    assert_eq!(sum(|s| s.tls_handshakes), 5);
+
+    let run = cx
+        .run(&["get", "CICSRegion", "--all", "--jobs", "5"], &[PASSWORD])
+        .await;
+    assert!(run.ok().contains("from 5 connections."), "{run}");
+    assert_eq!(sum(|s| s.basic_signons), 5);
+}
+
+/// A password accepted by one region and rejected by another (the user ID is unknown or
+/// revoked there) is not sent to the regions after it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_password_rejected_after_an_acceptance_stops_the_rest() {
+    let first = region(Mode::Strong, CertChoice::Valid).await;
+    let other_racf = cicsx_mock_cics::MockRegion::start(cicsx_mock_cics::Config {
+        users: vec![("cicsuser".into(), "another-password".into())],
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let rest = futures_regions(2).await;
+    let cx = Cx::new();
+    cx.trust_fixture_ca();
+    let ports = [first.addr().port(), other_racf.addr().port()]
+        .into_iter()
+        .chain(rest.iter().map(|r| r.addr().port()));
+    for (i, port) in ports.enumerate() {
+        cx.add(&format!("r-{i}"), port, true, &["--user", "cicsuser"])
+            .await;
+    }
+    let run = cx
+        .run(&["get", "CICSRegion", "--all", "--jobs", "1"], &[PASSWORD])
+        .await;
+    let err = run.fails_with("CICSX0939E");
+    assert!(err.contains("3 of 4 connections failed"), "{run}");
+    assert!(
+        err.contains("r-1 (") && err.contains("CICSX0609E"),
+        "the region that rejected it: {run}"
+    );
+    assert_eq!(err.matches("CICSX0618E").count(), 2, "{run}");
+    assert!(err.contains("rejected by connection \"r-1\""), "{run}");
+    assert_eq!(first.stats().basic_signons, 1);
+    assert_eq!(other_racf.stats().authorization_headers, 1);
+    for r in &rest {
+        assert_eq!(r.stats().authorization_headers, 0, "{run}");
+    }
+}

@@ -1662,6 +1662,21 @@ pub static MESSAGES: &[Message] = &[
             to be asked.",
         region: "",
     },
+    Message {
+        id: "CICSX0618E",
+        title: "A password one region rejected is not sent to the others",
+        explanation: "In a query across several connections, a password is sent to one region \
+            at a time per user ID until a region accepts it. Another region rejected this \
+            user ID's password (CICSX0609E, shown for that connection), so it was not sent for \
+            this one: regions often share one security database (RACF), which revokes a user \
+            ID after a few wrong passwords in a row (SETROPTS PASSWORD(REVOKE(n))). A mistyped \
+            password costs one try, not one per connection.",
+        client: "Check the password and run the query again. `cicsx connect NAME` for the \
+            connection that rejected it shows that region's own answer; if the password is \
+            right there, the user ID may be unknown or revoked on that region.",
+        region: "Only the region that rejected the password received it, so its security \
+            manager counts one failed sign-on (logged as a RACF ICH408I message, unconfirmed).",
+    },
     // ----------------------------------------------------------------------------------------
     // 07xx: the mock region (cicsx-mock-cics)
     Message {

@@ -8,6 +8,11 @@
 //! setting seems wrong is not retried the other way. A connection that fails does not stop
 //! the others; each outcome says what happened, in the order the targets were given.
 //!
+//! A password is sent to one region at a time per user ID until a region has accepted it:
+//! regions often share one security database, which revokes a user ID after a few wrong
+//! passwords in a row, so a mistyped password costs one try, not one per connection
+//! ([`PASSWORD_REJECTED`]). The other connections still make their TLS handshakes meanwhile.
+//!
 //! A successful connect confirms the connection's TLS setting, as a single connect does; the
 //! confirmations are written once, at the end.
 
@@ -29,6 +34,10 @@ use crate::{Query, Response};
 pub const UNTRUSTED: &str = "CICSX0616E";
 /// The message ID of a connection skipped because no password was given for its user ID.
 pub const NO_PASSWORD: &str = "CICSX0617E";
+
+/// The message ID of a connection whose password was not sent, because another region
+/// rejected it in the same fan-out.
+pub const PASSWORD_REJECTED: &str = "CICSX0618E";
 
 /// Most connects a fan-out runs at once, whatever is asked.
 pub const MAX_JOBS: usize = 1024;
@@ -176,6 +185,7 @@ pub async fn run(
         preparation,
         preferences: preferences.clone(),
         secrets,
+        gates: Gates::default(),
         targets,
         next: AtomicUsize::new(0),
         done: AtomicUsize::new(0),
@@ -221,11 +231,95 @@ struct Shared {
     preparation: Preparation,
     preferences: Preferences,
     secrets: Secrets,
+    gates: Gates,
     targets: Vec<Target>,
     next: AtomicUsize,
     done: AtomicUsize,
     failed: AtomicUsize,
     progress: Arc<dyn Fn(Progress) + Send + Sync>,
+}
+
+/// What the fan-out knows of each user ID's password (by upper-case user ID, as RACF compares
+/// them). A connection holds its user's gate while its first request signs on, as long as no
+/// region has accepted the password yet; the others wait, after their TLS handshakes.
+#[derive(Default)]
+struct Gates {
+    by_user: std::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<Gate>>>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Gate {
+    /// No region has answered a sign-on with this password yet.
+    Untried,
+    /// A region accepted it: the others may sign on at once.
+    Accepted,
+    /// This connection's region rejected it (HTTP 401): it is sent nowhere else.
+    Rejected { by: String },
+}
+
+impl Gates {
+    fn of(&self, user: &str) -> Arc<tokio::sync::Mutex<Gate>> {
+        let mut by_user = self
+            .by_user
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        Arc::clone(
+            by_user
+                .entry(user.to_ascii_uppercase())
+                .or_insert_with(|| Arc::new(tokio::sync::Mutex::new(Gate::Untried))),
+        )
+    }
+}
+
+/// Runs the first query of a connection that signs on with `user`'s password, through the
+/// user's gate (see [`Gates`]).
+async fn first_query_with_password(
+    shared: &Shared,
+    client: &mut Client,
+    query: &Query,
+    connection: &Connection,
+    user: &str,
+) -> Result<Response, Failure> {
+    let gate = shared.gates.of(user);
+    let mut state = gate.lock().await;
+    if let Gate::Rejected { by } = &*state {
+        return Err(password_rejected(connection, user, by));
+    }
+    if *state == Gate::Accepted {
+        drop(state);
+        let result = client.query(query).await;
+        if let Err(crate::Error::Unauthorized {
+            by_token: false, ..
+        }) = &result
+        {
+            // Accepted by one region, rejected by this one (the user ID is unknown or revoked
+            // here): the connections not yet signed on are spared.
+            *gate.lock().await = Gate::Rejected {
+                by: connection.name.clone(),
+            };
+        }
+        return result.map_err(Failure::from);
+    }
+    match client.query(query).await {
+        Ok(response) => {
+            *state = Gate::Accepted;
+            Ok(response)
+        }
+        Err(e) => {
+            if matches!(
+                e,
+                crate::Error::Unauthorized {
+                    by_token: false,
+                    ..
+                }
+            ) {
+                *state = Gate::Rejected {
+                    by: connection.name.clone(),
+                };
+            }
+            Err(Failure::from(e))
+        }
+    }
 }
 
 /// Takes the next target until none is left; returns what it did, by target index.
@@ -296,8 +390,14 @@ async fn one(shared: &Shared, target: &Target) -> Outcome {
         tls = connected.http.tls_info().cloned();
         let mut client = Client::new(connected.http, sign_on).with_reconnect(connector);
         let mut responses = Vec::with_capacity(target.queries.len());
-        for query in &target.queries {
-            responses.push(client.query(query).await?);
+        for (i, query) in target.queries.iter().enumerate() {
+            let response = match &connection.credential {
+                Credential::Password { user } if i == 0 => {
+                    first_query_with_password(shared, &mut client, query, connection, user).await?
+                }
+                _ => client.query(query).await?,
+            };
+            responses.push(response);
         }
         Ok(responses)
     }
@@ -337,6 +437,24 @@ fn no_password(connection: &Connection, user: &str) -> Failure {
         "A query across several connections asks for passwords before it starts, once per \
          user ID; this one had none.",
         "Set CICSX_PASSWORD in the environment of the command, or run it at a terminal.",
+    )
+}
+
+fn password_rejected(connection: &Connection, user: &str, by: &str) -> Failure {
+    Failure::new(
+        PASSWORD_REJECTED,
+        format!(
+            "the password of {user} was rejected by connection \"{by}\", so it was not sent \
+             for connection \"{}\"",
+            connection.name
+        ),
+        "Regions often share one security database (RACF), which revokes a user ID after a \
+         few wrong passwords in a row: a password one region rejected is not sent to the \
+         others.",
+        format!(
+            "Check the password of {user} and run the query again; `cicsx connect {by}` shows \
+             that region's own answer."
+        ),
     )
 }
 
