@@ -204,7 +204,8 @@ pub(crate) async fn get(
     Err(Failure::new(
         "CICSX0939E",
         format!("{} of {} connections failed", failed.len(), outcomes.len()),
-        "Each failed connection is listed above with its message ID; the others were queried.",
+        "Each failed connection is listed above with its message ID; a failure does not stop \
+         the other connections, but a rejected password or PIN is not tried on them again.",
         "`cicsx explain ID` explains a message; `cicsx connect NAME` tries one connection alone, \
          with its certificate alert and questions.",
     ))
