@@ -25,6 +25,7 @@ pub(crate) fn run(workspace: &Workspace, cmd: SmartcardCommand) -> Result<(), Fa
                             "slot_id": t.slot_id,
                             "slot": t.slot_description,
                             "present": t.present,
+                            "initialized": t.flags.initialized,
                             "label": t.label,
                             "manufacturer": t.manufacturer,
                             "model": t.model,
@@ -43,16 +44,19 @@ pub(crate) fn run(workspace: &Workspace, cmd: SmartcardCommand) -> Result<(), Fa
                 .map(|t| {
                     vec![
                         t.slot_id.to_string(),
-                        if t.present {
-                            t.label.clone()
-                        } else {
+                        if !t.present {
                             "(no token)".into()
+                        } else if !t.flags.initialized {
+                            "(blank token)".into()
+                        } else {
+                            t.label.clone()
                         },
                         t.manufacturer.clone(),
                         t.model.clone(),
                         t.serial.clone(),
                         match (t.pin_status().id(), t.pin_status().warning(&t.label)) {
                             (Some(id), Some(w)) if t.present => format!("{id} {w}"),
+                            _ if !t.present || !t.flags.initialized => "-".to_owned(),
                             _ => "ok".to_owned(),
                         },
                     ]
@@ -70,13 +74,22 @@ pub(crate) fn run(workspace: &Workspace, cmd: SmartcardCommand) -> Result<(), Fa
             json,
         } => {
             let module = load(workspace, module)?;
-            let mut certs = Vec::new();
-            for t in module.tokens()?.into_iter().filter(|t| t.present) {
-                if token.as_ref().is_some_and(|want| *want != t.label) {
-                    continue;
+            let certs = match &token {
+                // A label that matches nothing says which tokens are there (CICSX0305E).
+                Some(label) => module.certificates(&Pkcs11Uri::token(label.clone()))?,
+                None => {
+                    let mut certs = Vec::new();
+                    // A blank (not initialised) token holds nothing: SoftHSM always shows one.
+                    for t in module
+                        .tokens()?
+                        .into_iter()
+                        .filter(|t| t.present && t.flags.initialized)
+                    {
+                        certs.extend(module.certificates(&t.uri())?);
+                    }
+                    certs
                 }
-                certs.extend(module.certificates(&Pkcs11Uri::token(t.label.clone()))?);
-            }
+            };
             if json {
                 let list: Vec<_> = certs
                     .iter()

@@ -142,6 +142,13 @@ async fn connect_with_keys_on_a_token_over_tls_12_and_13() {
     let certs: serde_json::Value = serde_json::from_str(certs.ok()).unwrap();
     let certs = certs.as_array().unwrap();
     assert_eq!(certs.len(), 2, "{certs:?}");
+    // Without --token: every initialised token's certificates. SoftHSM always has a blank
+    // token in a free slot, which holds nothing and is not an error.
+    let all = cx.run(&["smartcard", "certs", "--json"], &env).await;
+    let all: serde_json::Value = serde_json::from_str(all.ok()).unwrap();
+    assert_eq!(all.as_array().unwrap().len(), 2, "{all:?}");
+    let table = cx.run(&["smartcard", "list"], &env).await;
+    assert!(table.ok().contains("(blank token)"), "{table}");
 
     let mut connections = 0;
     for cert in certs {

@@ -1,6 +1,7 @@
 //! The keystore manager: what `cicsx keystore` does, as a table with buttons.
 
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
 
 use cicsx_cmci::message::Failure;
 use cicsx_keystore::{DEFAULT_PASSPHRASE, Entry, Keystore, KeystoreFile, SecretString, StoreType};
@@ -37,6 +38,9 @@ pub(crate) struct KeystoreManager {
     new_passphrase_again: Zeroizing<String>,
     confirm_delete: bool,
     token_certificates: Vec<String>,
+    /// The smart card listing under way on its own thread: a driver may take seconds (a card
+    /// reader, a network HSM), and the window must keep drawing meanwhile.
+    token_listing: Option<mpsc::Receiver<Result<Vec<String>, Failure>>>,
     pub(crate) message: Option<String>,
     pub(crate) error: Option<Failure>,
 }
@@ -112,6 +116,7 @@ impl KeystoreManager {
             new_passphrase_again: Zeroizing::new(String::new()),
             confirm_delete: false,
             token_certificates: Vec::new(),
+            token_listing: None,
             message: None,
             error: None,
         }
@@ -257,35 +262,51 @@ impl KeystoreManager {
         ))
     }
 
-    fn smart_card_certificates(&mut self, workspace: &Workspace) -> Result<(), Failure> {
-        self.token_certificates.clear();
-        let preferences = workspace.load_preferences()?;
-        let Some(module) = preferences.smartcard_module else {
-            return Err(Failure::new(
-                "CICSX0937E",
-                "no smart card driver configured",
-                "Smart cards are read through the card's PKCS#11 driver, and none is set.",
-                "Set the smart card PKCS#11 module in Preferences.",
-            ));
-        };
-        let module = cicsx_smartcard::Module::load(&module)?;
-        for token in module.tokens()?.iter().filter(|t| t.present) {
-            for c in module.certificates(&token.uri())? {
-                self.token_certificates.push(format!(
-                    "{}: {} (issuer {}){}  {}",
-                    c.label,
-                    c.subject,
-                    c.issuer,
-                    if c.has_private_key { ", with key" } else { "" },
-                    c.uri
-                ));
+    /// Starts reading the certificates on the tokens present, on a thread of its own.
+    fn list_smart_card_certificates(&mut self, workspace: &Workspace) {
+        let (tx, rx) = mpsc::channel();
+        let workspace = workspace.clone();
+        let spawned = std::thread::Builder::new()
+            .name("smart card listing".into())
+            .spawn(move || {
+                let _ = tx.send(smart_card_certificates(&workspace));
+            });
+        match spawned {
+            Ok(_) => {
+                self.token_certificates.clear();
+                self.token_listing = Some(rx);
+            }
+            Err(e) => {
+                self.error = Some(Failure::io("cannot start reading the smart card", e));
             }
         }
-        if self.token_certificates.is_empty() {
-            self.token_certificates
-                .push("No certificates on the tokens present.".into());
+    }
+
+    /// Whether the smart card listing is still under way (then the UI redraws until it ends).
+    pub(crate) fn busy(&self) -> bool {
+        self.token_listing.is_some()
+    }
+
+    /// Takes the smart card listing's result when it has come (called every frame).
+    pub(crate) fn poll_listing(&mut self) {
+        let Some(rx) = &self.token_listing else {
+            return;
+        };
+        let result = match rx.try_recv() {
+            Ok(result) => result,
+            Err(mpsc::TryRecvError::Empty) => return,
+            Err(mpsc::TryRecvError::Disconnected) => Err(Failure::new(
+                "CICSX0990E",
+                "reading the smart card stopped unexpectedly".to_owned(),
+                "An internal error ended the smart card listing.",
+                "Try again; `cicsx smartcard certs` lists the same certificates.",
+            )),
+        };
+        self.token_listing = None;
+        match result {
+            Ok(lines) => self.token_certificates = lines,
+            Err(e) => self.error = Some(e),
         }
-        Ok(())
     }
 
     fn done(&mut self, result: Result<String, Failure>) {
@@ -440,10 +461,17 @@ impl KeystoreManager {
                 ui.end_row();
             });
         ui.separator();
-        if ui.button("Smart card certificates").clicked()
-            && let Err(e) = self.smart_card_certificates(workspace)
+        if ui
+            .add_enabled(!self.busy(), egui::Button::new("Smart card certificates"))
+            .clicked()
         {
-            self.error = Some(e);
+            self.list_smart_card_certificates(workspace);
+        }
+        if self.busy() {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label("Reading the smart card...");
+            });
         }
         for c in &self.token_certificates {
             ui.label(c);
@@ -463,4 +491,40 @@ impl KeystoreManager {
             self.error = error;
         }
     }
+}
+
+/// One line per certificate on the tokens present (what the keystore manager lists).
+fn smart_card_certificates(workspace: &Workspace) -> Result<Vec<String>, Failure> {
+    let preferences = workspace.load_preferences()?;
+    let Some(module) = preferences.smartcard_module else {
+        return Err(Failure::new(
+            "CICSX0937E",
+            "no smart card driver configured",
+            "Smart cards are read through the card's PKCS#11 driver, and none is set.",
+            "Set the smart card PKCS#11 module in Preferences.",
+        ));
+    };
+    let module = cicsx_smartcard::Module::load(&module)?;
+    let mut lines = Vec::new();
+    // A blank (not initialised) token holds nothing: SoftHSM always shows one.
+    for token in module
+        .tokens()?
+        .iter()
+        .filter(|t| t.present && t.flags.initialized)
+    {
+        for c in module.certificates(&token.uri())? {
+            lines.push(format!(
+                "{}: {} (issuer {}){}  {}",
+                c.label,
+                c.subject,
+                c.issuer,
+                if c.has_private_key { ", with key" } else { "" },
+                c.uri
+            ));
+        }
+    }
+    if lines.is_empty() {
+        lines.push("No certificates on the tokens present.".into());
+    }
+    Ok(lines)
 }

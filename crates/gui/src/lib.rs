@@ -675,7 +675,8 @@ impl App {
     pub fn ui(&mut self, ui: &mut egui::Ui) {
         self.poll_jobs();
         self.poll_fetch();
-        if !self.jobs.is_empty() || self.fetching.is_some() {
+        self.keystore.poll_listing();
+        if !self.jobs.is_empty() || self.fetching.is_some() || self.keystore.busy() {
             ui.ctx()
                 .request_repaint_after(std::time::Duration::from_millis(50));
         }
