@@ -223,7 +223,7 @@ async fn gather_secrets(
         keystore_passphrase: ask.keystore_passphrase(),
         ..Default::default()
     };
-    let mut pin_asked = false;
+    let mut cards = std::collections::HashSet::new();
     for target in targets {
         match &target.connection.credential {
             Credential::Password { user } => {
@@ -256,25 +256,32 @@ async fn gather_secrets(
                     secrets.pkcs12_passphrases.insert(path.clone(), pass);
                 }
             }
-            // One PIN for the fan-out, asked (and the card's PIN state shown) once.
-            Credential::SmartCard { uri, .. } if !pin_asked => {
-                pin_asked = true;
+            // One PIN per card, asked (and the card's PIN state shown) once.
+            Credential::SmartCard { uri, .. } => {
+                let card = fanout::card(uri);
+                if !cards.insert(card.clone()) {
+                    continue;
+                }
+                let mut name = uri.clone();
                 // As for one connect: warn before a wrong PIN can lock the card, and ask
                 // nothing for a locked one (its connections fail with CICSX0307E).
                 if let Ok(Some((module, parsed))) =
                     cicsx_cmci::session::smart_card(preferences, &target.connection)
-                    && let Ok(status) = module.pin_status(&parsed.token_part())
                 {
-                    let token = parsed.token.as_deref().unwrap_or(uri);
-                    if let (Some(id), Some(warning)) = (status.id(), status.warning(token)) {
-                        ask.warning(&format!("{id} {warning}"));
+                    if let Some(label) = &parsed.token {
+                        name = label.clone();
                     }
-                    if status == cicsx_smartcard::PinStatus::Locked {
-                        continue;
+                    if let Ok(status) = module.pin_status(&parsed.token_part()) {
+                        if let (Some(id), Some(warning)) = (status.id(), status.warning(&name)) {
+                            ask.warning(&format!("{id} {warning}"));
+                        }
+                        if status == cicsx_smartcard::PinStatus::Locked {
+                            continue;
+                        }
                     }
                 }
-                if let Ok(pin) = ask.pin(uri).await {
-                    secrets.pin = Some(pin);
+                if let Ok(pin) = ask.pin(&name).await {
+                    secrets.pins.insert(card, pin);
                 }
             }
             _ => {}

@@ -62,8 +62,28 @@ pub struct Secrets {
     pub passwords: HashMap<String, SecretString>,
     /// Pass phrases of client certificate files, by path.
     pub pkcs12_passphrases: HashMap<PathBuf, SecretString>,
-    /// The PIN of the smart card the connections use.
-    pub pin: Option<SecretString>,
+    /// The PINs of the smart cards the connections use, by [`card`] of their PKCS#11 URIs: a
+    /// user with two cards has two PINs, and one card's PIN sent to the other would use up
+    /// one of its tries.
+    pub pins: HashMap<String, SecretString>,
+}
+
+/// Which card a smart-card connection's PKCS#11 URI names, as the key of [`Secrets::pins`]:
+/// the URI's token attributes (label, manufacturer, model, serial), without the object.
+/// Connections to two certificates on one card share a key, so they share a PIN.
+///
+/// ```
+/// use cicsx_cmci::fanout::card;
+/// assert_eq!(
+///     card("pkcs11:token=PIV;object=auth"),
+///     card("pkcs11:object=sign;token=PIV")
+/// );
+/// assert_ne!(card("pkcs11:token=PIV;object=auth"), card("pkcs11:token=CAC;object=auth"));
+/// ```
+pub fn card(uri: &str) -> String {
+    uri.parse::<cicsx_smartcard::Pkcs11Uri>()
+        .map(|u| u.token_part().to_string())
+        .unwrap_or_else(|_| uri.to_owned())
 }
 
 impl std::fmt::Debug for Secrets {
@@ -139,7 +159,7 @@ pub async fn run(
     let shared = session::Secrets {
         keystore_passphrase: secrets.keystore_passphrase.clone(),
         pkcs12_passphrase: None,
-        pin: secrets.pin.clone(),
+        pin: None,
     };
     let preparation = Preparation::new(workspace, preferences, &shared, any_secure)
         .await
@@ -362,7 +382,10 @@ async fn one(shared: &Shared, target: &Target) -> Outcome {
                 }
                 _ => None,
             },
-            pin: shared.secrets.pin.clone(),
+            pin: match &connection.credential {
+                Credential::SmartCard { uri, .. } => shared.secrets.pins.get(&card(uri)).cloned(),
+                _ => None,
+            },
         };
         let sign_on = match &connection.credential {
             Credential::Password { user } => SignOn::Basic {
