@@ -138,7 +138,7 @@ pub(crate) enum KeystoreCommand {
         /// pem or p12.
         #[arg(long, value_parser = ["pem", "p12"])]
         format: String,
-        /// Where to write it (mode 0600 when it holds a key).
+        /// Where to write it: a new file (mode 0600 for PKCS#12 or a key), unless --force.
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
         /// PEM: include the private key (PKCS#8, unencrypted: keep the file safe).
@@ -148,6 +148,9 @@ pub(crate) enum KeystoreCommand {
         /// else a prompt).
         #[arg(long, value_name = "FILE")]
         outpass_file: Option<PathBuf>,
+        /// Replace the --out file if it exists (never the keystore exported from).
+        #[arg(long)]
+        force: bool,
         #[command(flatten)]
         store: StoreArgs,
     },

@@ -3,7 +3,7 @@
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 
-use cicsx_keystore::{Entry, Keystore, KeystoreFile, SecretString, StoreType};
+use cicsx_keystore::{Entry, ExposeSecret, Keystore, KeystoreFile, SecretString, StoreType};
 use cicsx_profile::{Preferences, Workspace};
 use cicsx_truststore::{CertificateInfo, ExpiryKind, Validity, parse_pin_alias};
 use rustls_pki_types::CertificateDer;
@@ -237,6 +237,9 @@ pub(crate) fn keystore(workspace: &Workspace, cmd: KeystoreCommand) -> Result<()
                 Some(t) => Some(parse_type(t)?),
                 None => None,
             };
+            if let Some(alias) = &alias {
+                cicsx_truststore::check_alias_role(None, alias)?;
+            }
             let bytes = std::fs::read(&src).map_err(|e| read_failure(&src, e))?;
             let src_type = src_type
                 .or_else(|| StoreType::detect(&bytes))
@@ -246,7 +249,7 @@ pub(crate) fn keystore(workspace: &Workspace, cmd: KeystoreCommand) -> Result<()
                 t => {
                     let pass = existing_passphrase(
                         srcstorepass_file.as_deref(),
-                        "CICSX_SRC_STOREPASS",
+                        ("--srcstorepass-file", "CICSX_SRC_STOREPASS"),
                         &src,
                         false,
                         |p| Keystore::read(&bytes, t, p).is_ok(),
@@ -271,9 +274,11 @@ pub(crate) fn keystore(workspace: &Workspace, cmd: KeystoreCommand) -> Result<()
             out: dest,
             include_key,
             outpass_file,
+            force,
             store,
         } => {
-            let (_, ks) = load(workspace, &store)?;
+            let (file, ks) = load(workspace, &store)?;
+            refuse_existing(&dest, force, &file)?;
             let entry = ks.get(&alias).ok_or_else(|| not_found(&alias))?;
             let has_key = matches!(entry, Entry::PrivateKey(_));
             let bytes: zeroize::Zeroizing<Vec<u8>> = if format == "pem" {
@@ -283,10 +288,21 @@ pub(crate) fn keystore(workspace: &Workspace, cmd: KeystoreCommand) -> Result<()
                 let pass = new_passphrase(outpass_file.as_deref(), "CICSX_EXPORT_STOREPASS")?;
                 zeroize::Zeroizing::new(ks.export_pkcs12(&alias, &pass)?)
             };
-            let secret = has_key && (format == "p12" || include_key);
+            // A PKCS#12 file is a keystore (0600, as cicsx's own); PEM with a key too.
+            let secret = format == "p12" || (has_key && include_key);
             let mode = if secret { 0o600 } else { 0o644 };
-            cicsx_keystore::fs::write_atomic(&dest, &bytes, mode)
-                .map_err(|e| Failure::io(&format!("cannot write {}", dest.display()), e))?;
+            let written = if force {
+                cicsx_keystore::fs::write_atomic(&dest, &bytes, mode)
+            } else {
+                cicsx_keystore::fs::write_new(&dest, &bytes, mode)
+            };
+            written.map_err(|e| {
+                if e.kind() == std::io::ErrorKind::AlreadyExists {
+                    exists(&dest)
+                } else {
+                    Failure::io(&format!("cannot write {}", dest.display()), e)
+                }
+            })?;
             let _ = writeln!(out, "Exported {alias} to {} ({format}).", dest.display());
         }
         KeystoreCommand::Delete { alias, store } => {
@@ -295,6 +311,7 @@ pub(crate) fn keystore(workspace: &Workspace, cmd: KeystoreCommand) -> Result<()
             let _ = writeln!(out, "Deleted {alias}.");
         }
         KeystoreCommand::Rename { old, new, store } => {
+            cicsx_truststore::check_alias_role(Some(&old), &new)?;
             let (file, pass) = writable(workspace, &store)?;
             file.update(&pass, |ks| ks.rename(&old, &new))?;
             let _ = writeln!(out, "Renamed {old} to {new}.");
@@ -324,6 +341,7 @@ pub(crate) fn keystore(workspace: &Workspace, cmd: KeystoreCommand) -> Result<()
                     ));
                 }
             };
+            cicsx_truststore::check_alias_role(None, &alias)?;
             let info = CertificateInfo::from_der(&der)?;
             let (file, pass) = writable(workspace, &store)?;
             file.update(&pass, |ks| ks.add_trusted(&alias, der.clone()))?;
@@ -410,7 +428,7 @@ fn passphrase(file: &KeystoreFile, store: &StoreArgs) -> Result<SecretString, Fa
     let path = file.path().to_path_buf();
     existing_passphrase(
         store.storepass_file.as_deref(),
-        "CICSX_KEYSTORE_PASSWORD",
+        ("--storepass-file", "CICSX_KEYSTORE_PASSWORD"),
         &path,
         true,
         |pass| file.load(pass).is_ok(),
@@ -419,7 +437,7 @@ fn passphrase(file: &KeystoreFile, store: &StoreArgs) -> Result<SecretString, Fa
 
 fn existing_passphrase(
     from_file: Option<&Path>,
-    env: &str,
+    (flag, env): (&str, &str),
     path: &Path,
     warn_default: bool,
     opens_with: impl Fn(&SecretString) -> bool,
@@ -445,26 +463,74 @@ fn existing_passphrase(
                 path.display()
             ),
             "Pass phrases are never taken from the command line.",
-            format!("Give --storepass-file FILE, or set {env}."),
+            format!("Give {flag} FILE, or set {env}."),
         )
     })
 }
 
+/// An export's `--out`: a file that exists is not replaced without `--force`, and the keystore
+/// being read never is.
+fn refuse_existing(dest: &Path, force: bool, keystore: &KeystoreFile) -> Result<(), Failure> {
+    let same = |a: &Path, b: &Path| match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    if same(dest, keystore.path()) {
+        return Err(Failure::new(
+            "CICSX0941E",
+            format!("{} is the keystore being exported from", dest.display()),
+            "Writing the export over the keystore would replace every entry in it, keys \
+             included, with the one entry exported.",
+            "Give --out another file name.",
+        ));
+    }
+    if !force && std::fs::symlink_metadata(dest).is_ok() {
+        return Err(exists(dest));
+    }
+    Ok(())
+}
+
+fn exists(dest: &Path) -> Failure {
+    Failure::new(
+        "CICSX0942E",
+        format!(
+            "{} exists, and an export does not replace a file",
+            dest.display()
+        ),
+        "The file may be a keystore holding keys that exist nowhere else; cicsx never writes \
+         over it without being told to.",
+        "Give --out another file name, or add --force to replace the file.",
+    )
+}
+
 fn new_passphrase(from_file: Option<&Path>, env: &str) -> Result<SecretString, Failure> {
-    if let Some(f) = from_file {
-        return read_passphrase_file(f);
+    let pass = if let Some(f) = from_file {
+        read_passphrase_file(f)?
+    } else if let Ok(p) = std::env::var(env) {
+        SecretString::from(p)
+    } else {
+        prompt("New pass phrase", true)?.ok_or_else(|| {
+            Failure::new(
+                "CICSX0930E",
+                "a new pass phrase is needed, and there is no terminal to ask for it",
+                "Pass phrases are never taken from the command line.",
+                format!("Give a pass phrase file, or set {env}."),
+            )
+        })?
+    };
+    if pass.expose_secret().is_empty() {
+        return Err(Failure::new(
+            "CICSX0940E",
+            "the new pass phrase is empty",
+            "An empty pass phrase protects nothing: anyone who can read the file can read the \
+             keys in it. (keytool refuses pass phrases shorter than 6 characters.)",
+            format!(
+                "Give a pass phrase of at least 6 characters, from the file{} or {env}.",
+                from_file.map_or(String::new(), |f| format!(" {}", f.display()))
+            ),
+        ));
     }
-    if let Ok(p) = std::env::var(env) {
-        return Ok(SecretString::from(p));
-    }
-    prompt("New pass phrase", true)?.ok_or_else(|| {
-        Failure::new(
-            "CICSX0930E",
-            "a new pass phrase is needed, and there is no terminal to ask for it",
-            "Pass phrases are never taken from the command line.",
-            format!("Give a pass phrase file, or set {env}."),
-        )
-    })
+    Ok(pass)
 }
 
 fn prompt(text: &str, confirm: bool) -> Result<Option<SecretString>, Failure> {

@@ -4,7 +4,7 @@ mod util;
 
 use std::process::Command;
 
-use util::Cx;
+use util::{Cx, read};
 
 fn have(tool: &str) -> bool {
     Command::new(tool).arg("-help").output().is_ok()
@@ -384,4 +384,169 @@ async fn truststore_list_merges_keystore_and_truststore_file() {
         sources.iter().any(|s| s.contains("other-ca/root.pem")),
         "{run}"
     );
+}
+
+/// What QA found: an export wrote over any file (the keystore itself included), an empty new
+/// pass phrase was taken, an alias could turn an accepted certificate into an anchor, a
+/// symbolic link to the keystore was replaced by a copy, and reading left a lock file behind.
+#[tokio::test]
+async fn exports_aliases_pass_phrases_and_links_keep_what_is_there() {
+    let cx = Cx::new();
+    let ks = cx.workspace().join("keystore.p12");
+    cx.run(
+        &["keystore", "import", &fixture("client/ecdsa.p12")],
+        &[("CICSX_SRC_STOREPASS", "changeit")],
+    )
+    .await
+    .ok();
+    cx.run(
+        &[
+            "keystore",
+            "trust",
+            &fixture("ca/root.pem"),
+            "--alias",
+            "root",
+        ],
+        &[],
+    )
+    .await
+    .ok();
+    let before = std::fs::read(&ks).unwrap();
+
+    // Export: never over the keystore, never over another file without --force.
+    let ks_s = ks.to_str().unwrap();
+    let export = |out: &str, force: bool| {
+        let mut args = vec!["keystore", "export", "root", "--format", "pem", "--out"];
+        args.push(out);
+        if force {
+            args.push("--force");
+        }
+        args.into_iter().map(str::to_owned).collect::<Vec<_>>()
+    };
+    let run = |args: Vec<String>| {
+        let cx = &cx;
+        async move {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            cx.run(&args, &[]).await
+        }
+    };
+    run(export(ks_s, true)).await.fails_with("CICSX0941E");
+    run(export(ks_s, false)).await.fails_with("CICSX0941E");
+    let other = cx.path("other.p12");
+    std::fs::write(&other, b"someone's keys").unwrap();
+    let other_s = other.to_str().unwrap();
+    run(export(other_s, false)).await.fails_with("CICSX0942E");
+    assert_eq!(std::fs::read(&other).unwrap(), b"someone's keys");
+    run(export(other_s, true)).await.ok();
+    assert!(read(&other).contains("BEGIN CERTIFICATE"));
+    assert_eq!(
+        std::fs::read(&ks).unwrap(),
+        before,
+        "the keystore is untouched"
+    );
+
+    // A PKCS#12 export is a keystore: 0600 even without a key.
+    let p12 = cx.path("root.p12");
+    let pass = cx.path("pass");
+    std::fs::write(&pass, "exportpass\n").unwrap();
+    cx.run(
+        &[
+            "keystore",
+            "export",
+            "root",
+            "--format",
+            "p12",
+            "--out",
+            p12.to_str().unwrap(),
+            "--outpass-file",
+            pass.to_str().unwrap(),
+        ],
+        &[],
+    )
+    .await
+    .ok();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&p12).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+
+    // An empty new pass phrase is refused, and the keystore keeps its pass phrase.
+    cx.run(
+        &["keystore", "passwd"],
+        &[("CICSX_KEYSTORE_NEW_PASSWORD", "")],
+    )
+    .await
+    .fails_with("CICSX0940E");
+    assert_eq!(std::fs::read(&ks).unwrap(), before);
+
+    // Aliases keep their role: host:port is for certificates accepted on first use.
+    cx.run(
+        &[
+            "keystore",
+            "trust",
+            &fixture("other-ca/root.pem"),
+            "--alias",
+            "mvs1.example.com:1490",
+        ],
+        &[],
+    )
+    .await
+    .fails_with("CICSX0217E");
+    cx.run(&["keystore", "rename", "root", "127.0.0.1:1490"], &[])
+        .await
+        .fails_with("CICSX0217E");
+    assert_eq!(std::fs::read(&ks).unwrap(), before);
+    let explain = cx.run(&["explain", "CICSX0217E"], &[]).await;
+    assert!(explain.ok().contains("host:port"), "{explain}");
+
+    // Reading creates nothing beside a file; writing through a link keeps the link.
+    let shared = cx.path("shared");
+    std::fs::create_dir(&shared).unwrap();
+    let team = shared.join("team.p12");
+    std::fs::copy(&ks, &team).unwrap();
+    cx.run(
+        &["keystore", "list", "--keystore", team.to_str().unwrap()],
+        &[],
+    )
+    .await
+    .ok();
+    assert_eq!(
+        std::fs::read_dir(&shared).unwrap().count(),
+        1,
+        "no lock file"
+    );
+    #[cfg(unix)]
+    {
+        let link = cx.path("team-link.p12");
+        std::os::unix::fs::symlink(&team, &link).unwrap();
+        cx.run(
+            &[
+                "keystore",
+                "trust",
+                &fixture("other-ca/root.pem"),
+                "--alias",
+                "other",
+                "--keystore",
+                link.to_str().unwrap(),
+            ],
+            &[],
+        )
+        .await
+        .ok();
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        let list = cx
+            .run(
+                &["keystore", "list", "--keystore", team.to_str().unwrap()],
+                &[],
+            )
+            .await;
+        assert!(list.ok().contains("other"), "{list}");
+    }
 }

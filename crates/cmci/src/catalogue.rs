@@ -785,6 +785,23 @@ pub static MESSAGES: &[Message] = &[
             connect it to the region's key ring, name it in the TCPIPSERVICE's CERTIFICATE \
             attribute, and refresh the TLS environment (PERFORM SSL REBUILD (unconfirmed)).",
     },
+    Message {
+        id: "CICSX0217E",
+        title: "An alias would change how a certificate is trusted",
+        explanation: "A keystore entry's alias says how its certificate is trusted: an alias of \
+            the form host:port (mvs1.example.com:1490) is a server certificate accepted on \
+            first use, trusted for that host and port only and refused as CHANGED when the \
+            server presents another one; any other alias of a trusted certificate is a trust \
+            anchor for every server. cicsx refuses a trust, import or rename that would change \
+            the role: a rename of an accepted certificate would make it trusted for every \
+            server, and a CA given a host:port alias would be taken for an accepted server \
+            certificate.",
+        client: "For a new entry, choose an alias that is not host:port (cics-root). To accept \
+            a server's certificate for its host and port, connect to it and accept the \
+            certificate alert. To change how an existing entry is trusted, delete it and trust \
+            or accept the certificate again.",
+        region: "",
+    },
     // ----------------------------------------------------------------------------------------
     // 03xx: smart cards (cicsx-smartcard)
     Message {
@@ -1977,6 +1994,34 @@ pub static MESSAGES: &[Message] = &[
             message ID. The results of the others were printed.",
         client: "`cicsx explain ID` explains each message; `cicsx connect NAME` tries one \
             connection alone, with its certificate alert and questions.",
+        region: "",
+    },
+    Message {
+        id: "CICSX0940E",
+        title: "Empty new pass phrase",
+        explanation: "A keystore's new pass phrase was empty (an empty pass phrase file, or the \
+            variable set to nothing). An empty pass phrase protects nothing: anyone who can \
+            read the file can read the keys in it. keytool refuses pass phrases shorter than 6 \
+            characters.",
+        client: "Give a pass phrase of at least 6 characters.",
+        region: "",
+    },
+    Message {
+        id: "CICSX0941E",
+        title: "Export would overwrite the keystore it reads",
+        explanation: "`cicsx keystore export --out` named the keystore the entry is exported \
+            from. Writing there would replace every entry of the keystore, keys included, with \
+            the one exported.",
+        client: "Give --out another file name.",
+        region: "",
+    },
+    Message {
+        id: "CICSX0942E",
+        title: "Export target exists",
+        explanation: "An export writes a new file and does not replace one that exists: the \
+            file may be a keystore holding keys that exist nowhere else. Nothing was written.",
+        client: "Give another file name; with `cicsx keystore export`, --force replaces the \
+            file (never the keystore exported from).",
         region: "",
     },
     Message {

@@ -192,6 +192,9 @@ impl KeystoreManager {
         };
         let alias = self.import_alias.trim();
         let alias = (!alias.is_empty()).then_some(alias);
+        if let Some(alias) = alias {
+            cicsx_truststore::check_alias_role(None, alias)?;
+        }
         let (file, pass) = Self::writable(workspace, session)?;
         let added = file.update(&pass, |ks| ks.import(other, alias))?;
         self.import_passphrase = Zeroizing::new(String::new());
@@ -219,8 +222,23 @@ impl KeystoreManager {
             let text = ks.to_pem(alias, false)?;
             (Zeroizing::new(text.as_bytes().to_vec()), 0o644)
         };
-        cicsx_keystore::fs::write_atomic(&dest, &bytes, mode)
-            .map_err(|e| Failure::io(&format!("cannot write {}", dest.display()), e))?;
+        // Never over an existing file: it may be a keystore holding keys kept nowhere else.
+        cicsx_keystore::fs::write_new(&dest, &bytes, mode).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::AlreadyExists {
+                Failure::new(
+                    "CICSX0942E",
+                    format!(
+                        "{} exists, and an export does not replace a file",
+                        dest.display()
+                    ),
+                    "The file may be a keystore holding keys that exist nowhere else; cicsx \
+                     never writes over it.",
+                    "Choose another file name, or delete the file first.",
+                )
+            } else {
+                Failure::io(&format!("cannot write {}", dest.display()), e)
+            }
+        })?;
         Ok(format!("Exported {alias} to {}.", dest.display()))
     }
 
@@ -240,6 +258,7 @@ impl KeystoreManager {
         old: &str,
         new: &str,
     ) -> Result<String, Failure> {
+        cicsx_truststore::check_alias_role(Some(old), new)?;
         let (file, pass) = Self::writable(workspace, session)?;
         file.update(&pass, |ks| ks.rename(old, new))?;
         Ok(format!("Renamed {old} to {new}."))

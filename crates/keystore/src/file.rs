@@ -22,8 +22,8 @@ const DETECT_LIMIT: u64 = 1 << 20;
 ///
 /// Writers take an exclusive lock on a sidecar file `<name>.lock` next to the keystore (the
 /// keystore itself is replaced by rename, so it cannot carry the lock); readers take a shared
-/// lock on it when they can create or open it, and read without one when they cannot (a
-/// read-only shared truststore). The lock file is never deleted: deleting it would let two
+/// lock on it when it exists, and read without one when it does not or cannot be opened (a
+/// read-only shared truststore): reading never creates a file. The lock file is never deleted: deleting it would let two
 /// writers lock different files. A writer killed half-way leaves only a temporary file
 /// (`.<name>.<pid>.<n>.tmp`) beside the untouched keystore; the next write removes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,11 +86,18 @@ impl KeystoreFile {
         self.path.exists()
     }
 
-    /// The sidecar lock file's path: `<name>.lock` in the same directory.
+    /// The sidecar lock file's path: `<name>.lock` beside the keystore file (beside the
+    /// target of a symbolic link, so that the link and the real path lock alike).
     pub fn lock_path(&self) -> PathBuf {
-        let mut name = self.path.file_name().unwrap_or_default().to_os_string();
+        let target = self.target();
+        let mut name = target.file_name().unwrap_or_default().to_os_string();
         name.push(".lock");
-        self.path.with_file_name(name)
+        target.with_file_name(name)
+    }
+
+    /// The file written: the target of a symbolic link, else the path itself.
+    fn target(&self) -> PathBuf {
+        crate::fs::resolve(&self.path)
     }
 
     /// Reads the keystore, under a shared lock when one can be taken.
@@ -265,11 +272,12 @@ impl KeystoreFile {
     /// killed half-way (`.<name>.<pid>.<n>.tmp`). Every writer holds the exclusive lock while
     /// its temporary file exists, so with the lock held any such file is an orphan.
     fn remove_stale_temp_files(&self) {
-        let Some(name) = self.path.file_name().and_then(|n| n.to_str()) else {
+        let target = self.target();
+        let Some(name) = target.file_name().and_then(|n| n.to_str()) else {
             return;
         };
         let prefix = format!(".{name}.");
-        let dir = match self.path.parent() {
+        let dir = match target.parent() {
             Some(p) if !p.as_os_str().is_empty() => p,
             _ => Path::new("."),
         };
@@ -355,11 +363,12 @@ impl KeystoreFile {
         Ok(file)
     }
 
-    /// A shared lock if one can be had; `None` if the lock file cannot be opened (for example a
-    /// read-only directory), in which case reading goes ahead unlocked: writers replace the file
-    /// by rename, so a reader still sees a complete old or new file.
+    /// A shared lock if the lock file exists; `None` if it does not (a file nobody has changed
+    /// with cicsx: reading creates no file beside it) or cannot be opened (a read-only
+    /// directory). Reading without the lock is safe: writers replace the file by rename, so a
+    /// reader sees a complete old or new file either way.
     fn lock_shared(&self) -> Option<File> {
-        let file = match self.open_lock_file() {
+        let file = match File::open(self.lock_path()) {
             Ok(f) => f,
             Err(e) => {
                 tracing::debug!(path = %self.lock_path().display(), error = %e, "reading keystore without a lock");
@@ -385,6 +394,29 @@ mod tests {
         let f = KeystoreFile::new("/ws/.cicsx/keystore.p12");
         assert_eq!(f.lock_path(), PathBuf::from("/ws/.cicsx/keystore.p12.lock"));
         assert_eq!(f.path(), Path::new("/ws/.cicsx/keystore.p12"));
+    }
+
+    #[test]
+    fn reading_creates_no_file_and_a_link_locks_its_target() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("team.p12");
+        let pass = SecretString::from("s3cret".to_owned());
+        std::fs::write(&path, Keystore::new().to_pkcs12(&pass).unwrap()).unwrap();
+        KeystoreFile::new(&path).load(&pass).unwrap();
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("team.p12")]);
+        #[cfg(unix)]
+        {
+            let link = dir.path().join("link.p12");
+            std::os::unix::fs::symlink(&path, &link).unwrap();
+            assert_eq!(
+                KeystoreFile::new(&link).lock_path(),
+                dir.path().join("team.p12.lock")
+            );
+        }
     }
 
     #[test]

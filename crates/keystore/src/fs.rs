@@ -15,13 +15,60 @@ static COUNTER: AtomicU64 = AtomicU64::new(0);
 /// flushed to disk (fsync), given exactly `mode` (Unix permission bits; use `0o600` for anything
 /// holding secrets or trust decisions) and renamed over `path`; then the directory itself is
 /// flushed so the rename survives a crash. On failure the temporary file is removed and `path`
-/// is left as it was. If `path` is a symbolic link, the link is replaced, not its target.
+/// is left as it was. If `path` is a symbolic link, its target is replaced and the link kept
+/// (as keytool does): a keystore linked from a shared place stays one file.
 ///
 /// On platforms other than Unix, `mode` is ignored.
 ///
 /// # Errors
 /// Any I/O error; `InvalidInput` if `path` has no file name.
 pub fn write_atomic(path: &Path, bytes: &[u8], mode: u32) -> io::Result<()> {
+    let target = resolve(path);
+    let (temp, dir, guard) = write_temp(&target, bytes, mode)?;
+    fs::rename(&temp, &target)?;
+    drop(guard.disarm());
+    sync_dir(&dir)
+}
+
+/// Writes `bytes` to a new file at `path` as [`write_atomic`] does, but never over an existing
+/// file (or symbolic link): then it fails with `AlreadyExists` and changes nothing. For
+/// exports, where the name the user typed may be that of a keystore holding keys that exist
+/// nowhere else.
+///
+/// # Errors
+/// `AlreadyExists` if `path` exists; any other I/O error; `InvalidInput` if `path` has no file
+/// name.
+pub fn write_new(path: &Path, bytes: &[u8], mode: u32) -> io::Result<()> {
+    let (temp, dir, guard) = write_temp(path, bytes, mode)?;
+    // A hard link fails atomically when the name is taken, where a rename would replace it.
+    fs::hard_link(&temp, path)?;
+    drop(guard);
+    sync_dir(&dir)
+}
+
+/// The file a write to `path` should replace: the target of a symbolic link (followed to the
+/// end), else `path` itself.
+pub fn resolve(path: &Path) -> PathBuf {
+    match fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => fs::canonicalize(path).unwrap_or_else(|_| {
+            // A dangling link: its target, relative to the link's directory.
+            match fs::read_link(path) {
+                Ok(t) if t.is_absolute() => t,
+                Ok(t) => path.parent().map_or(t.clone(), |p| p.join(&t)),
+                Err(_) => path.to_path_buf(),
+            }
+        }),
+        _ => path.to_path_buf(),
+    }
+}
+
+/// A temporary file beside `path` holding `bytes` with exactly `mode`, flushed to disk; the
+/// guard removes it unless disarmed.
+fn write_temp(
+    path: &Path,
+    bytes: &[u8],
+    mode: u32,
+) -> io::Result<(PathBuf, PathBuf, RemoveOnDrop)> {
     let name = path
         .file_name()
         .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "path has no file name"))?;
@@ -31,14 +78,12 @@ pub fn write_atomic(path: &Path, bytes: &[u8], mode: u32) -> io::Result<()> {
     };
 
     let (mut file, temp) = create_temp(&dir, &name.to_string_lossy(), mode)?;
-    let mut guard = RemoveOnDrop(Some(temp.clone()));
+    let guard = RemoveOnDrop(Some(temp.clone()));
     set_mode(&file, mode)?;
     file.write_all(bytes)?;
     file.sync_all()?;
     drop(file);
-    fs::rename(&temp, path)?;
-    guard.0 = None;
-    sync_dir(&dir)
+    Ok((temp, dir, guard))
 }
 
 fn create_temp(dir: &Path, name: &str, mode: u32) -> io::Result<(File, PathBuf)> {
@@ -90,6 +135,14 @@ fn sync_dir(dir: &Path) -> io::Result<()> {
 /// Removes the temporary file unless the rename succeeded.
 struct RemoveOnDrop(Option<PathBuf>);
 
+impl RemoveOnDrop {
+    /// Keeps the file: it has been renamed into place.
+    fn disarm(mut self) -> Self {
+        self.0 = None;
+        self
+    }
+}
+
 impl Drop for RemoveOnDrop {
     fn drop(&mut self) {
         if let Some(p) = self.0.take() {
@@ -120,6 +173,55 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, vec![std::ffi::OsString::from("a.p12")]);
+    }
+
+    #[test]
+    fn write_new_never_replaces() {
+        let dir = temp_dir();
+        let path = dir.path().join("keys.p12");
+        write_new(&path, b"keys", 0o600).unwrap();
+        let err = write_new(&path, b"export", 0o644).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::AlreadyExists);
+        assert_eq!(fs::read(&path).unwrap(), b"keys");
+        let names: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(
+            names,
+            vec![std::ffi::OsString::from("keys.p12")],
+            "no temporary file left"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symbolic_link_keeps_pointing_at_the_written_file() {
+        let dir = temp_dir();
+        fs::create_dir(dir.path().join("shared")).unwrap();
+        let real = dir.path().join("shared/ks.p12");
+        write_atomic(&real, b"one", 0o600).unwrap();
+        let link = dir.path().join("ks.p12");
+        std::os::unix::fs::symlink("shared/ks.p12", &link).unwrap();
+        write_atomic(&link, b"two", 0o600).unwrap();
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(fs::read(&real).unwrap(), b"two");
+        // A link to nowhere yet: the file is created where it points.
+        let dangling = dir.path().join("new.p12");
+        std::os::unix::fs::symlink("shared/new.p12", &dangling).unwrap();
+        write_atomic(&dangling, b"three", 0o600).unwrap();
+        assert_eq!(
+            fs::read(dir.path().join("shared/new.p12")).unwrap(),
+            b"three"
+        );
+        // write_new does not write through a link either.
+        let err = write_new(&link, b"x", 0o600).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::AlreadyExists);
     }
 
     #[cfg(unix)]

@@ -78,6 +78,39 @@ pub enum Error {
         /// Why the cached copy could not be used, if there is one.
         cache: Option<String>,
     },
+
+    /// An alias would change what a keystore entry means to the trust store: aliases of the
+    /// form `host:port` are certificates accepted on first use, for that host and port only;
+    /// any other alias of a trusted certificate is an anchor, for every server. `CICSX0217E`.
+    #[error("{}", alias_role_text(.old.as_deref(), .new))]
+    AliasRole {
+        /// The entry's alias now (`None`: a new entry).
+        old: Option<String>,
+        /// The alias asked for.
+        new: String,
+    },
+}
+
+fn alias_role_text(old: Option<&str>, new: &str) -> String {
+    match old {
+        None => format!(
+            "the alias {new} has the form host:port, which is kept for certificates accepted on \
+             first use"
+        ),
+        Some(old) if crate::parse_pin_alias(old).is_some() => format!(
+            "{old} is a certificate accepted for that host and port; renamed to {new} it would \
+             be trusted {}",
+            if crate::parse_pin_alias(new).is_some() {
+                "for another server"
+            } else {
+                "for every server"
+            }
+        ),
+        Some(old) => format!(
+            "renamed to {new}, the trusted certificate {old} would be taken for a certificate \
+             accepted for that host and port only"
+        ),
+    }
 }
 
 impl Error {
@@ -108,6 +141,7 @@ impl Error {
             Error::OsRoots { .. } => "CICSX0210E",
             Error::CentralLocation { .. } => "CICSX0211E",
             Error::CentralUnavailable { .. } => "CICSX0212E",
+            Error::AliasRole { .. } => "CICSX0217E",
         }
     }
 
@@ -177,6 +211,13 @@ impl Error {
                  so its certificates are not trusted."
                     .into()
             }
+            Error::AliasRole { .. } => "A keystore entry's alias says how its certificate is \
+                trusted: an alias of the form host:port (127.0.0.1:1490, mvs1.example.com:1490) \
+                is a server certificate accepted on first use, trusted for that host and port \
+                only and refused as CHANGED if the server presents another one; any other alias \
+                of a trusted certificate is a trust anchor for every server. An alias that \
+                changed the role would widen or narrow trust silently."
+                .into(),
         }
     }
 
@@ -237,6 +278,13 @@ impl Error {
                 "Check that {location} can be reached from this computer and holds a PEM bundle, \
                  PKCS#12 or JKS truststore; ask its administrator if it moved."
             ),
+            Error::AliasRole { old: None, .. } => "Choose an alias that is not host:port (for \
+                example cics-root). To accept a server's certificate for its host and port, \
+                connect to it and accept the certificate alert."
+                .into(),
+            Error::AliasRole { .. } => "Keep the alias. To trust the certificate another way, \
+                delete the entry and trust (or accept) the certificate again."
+                .into(),
         }
     }
 }

@@ -79,6 +79,6 @@ pub use expiry::{
 };
 pub use fingerprint::Fingerprint;
 pub use info::CertificateInfo;
-pub use pin::{parse_pin_alias, pin_alias};
+pub use pin::{check_alias_role, parse_pin_alias, pin_alias};
 pub use store::{Anchor, AnchorSource, Expiring, Pin, TrustStore};
 pub use verifier::{Rejection, TrustOutcome, TrustVerifier, Verification};

@@ -22,6 +22,40 @@ pub fn pin_alias(host: &str, port: u16) -> String {
     }
 }
 
+/// Checks that giving a keystore entry the alias `new` keeps its role in the trust store:
+/// `old` is its alias now, or `None` for an entry being added (trusted or imported). A new
+/// entry may not take a `host:port` alias (those are made only by accepting a certificate),
+/// and a rename may not turn a certificate accepted for one host and port into an anchor, an
+/// anchor into an accepted certificate, or move an acceptance to another host and port.
+/// Renaming an entry to the same alias in another case is allowed.
+///
+/// ```
+/// use cicsx_truststore::check_alias_role;
+/// assert!(check_alias_role(None, "cics-root").is_ok());
+/// assert!(check_alias_role(None, "mvs1.example.com:1490").is_err());
+/// assert!(check_alias_role(Some("127.0.0.1:1490"), "myserver").is_err());
+/// assert!(check_alias_role(Some("cics-root"), "prod-root").is_ok());
+/// ```
+///
+/// # Errors
+/// [`crate::Error::AliasRole`] (`CICSX0217E`).
+pub fn check_alias_role(old: Option<&str>, new: &str) -> Result<(), crate::Error> {
+    let now = old.map(parse_pin_alias);
+    let then = parse_pin_alias(new);
+    let keeps = match now {
+        None => then.is_none(),
+        Some(now) => now == then,
+    };
+    if keeps {
+        Ok(())
+    } else {
+        Err(crate::Error::AliasRole {
+            old: old.map(str::to_owned),
+            new: new.to_owned(),
+        })
+    }
+}
+
 /// The host and port of a pin alias, or `None` if `alias` is not one (an ordinary alias such as
 /// `cics-root`). Accepts what [`pin_alias`] makes, compared without regard to case; the host must
 /// be a valid DNS name or IP address and the port 1 to 65535.
