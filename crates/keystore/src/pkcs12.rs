@@ -111,8 +111,13 @@ pub(crate) fn read(der: &[u8], passphrase: &str) -> Result<Vec<Entry>, Error> {
     }
 
     // Certificates: every bag with Java's trusted attribute is an entry of its own (as keytool
-    // shows it); any other bag that is in no key's chain is an entry too (an OpenSSL trust
-    // store), unless it merely repeats a certificate already listed.
+    // shows it). In a file without keys, any other bag is an entry too (an OpenSSL trust store,
+    // `openssl pkcs12 -export -nokeys`), unless it merely repeats a certificate already listed.
+    // In a file with a key (a client certificate), a bag outside every key's chain is left
+    // out, as keytool leaves it: extra CA certificates bundled with a client certificate
+    // (`-certfile`, `-chain`) are no declaration of trust, and importing one's own certificate
+    // must never widen which servers are trusted.
+    let has_keys = named.iter().any(|(_, e)| matches!(e, Entry::PrivateKey(_)));
     let mut listed: Vec<Vec<u8>> = bags
         .iter()
         .zip(&used)
@@ -120,7 +125,7 @@ pub(crate) fn read(der: &[u8], passphrase: &str) -> Result<Vec<Entry>, Error> {
         .map(|(b, _)| b.der.clone())
         .collect();
     for (bag, was_used) in bags.into_iter().zip(used) {
-        if was_used && !bag.trusted {
+        if !bag.trusted && (was_used || has_keys) {
             continue;
         }
         if !bag.trusted && listed.contains(&bag.der) {

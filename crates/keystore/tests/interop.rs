@@ -30,6 +30,8 @@ fn path_str(p: &Path) -> &str {
 /// BMPString character as its low byte.
 struct OpensslView {
     certs: Vec<(String, Option<Vec<u8>>)>,
+    /// Fingerprints of the certificate bags with Java's trusted-key-usage attribute.
+    trusted: BTreeSet<String>,
     keys: Vec<Vec<u8>>,
     key_names: BTreeSet<Vec<u8>>,
 }
@@ -51,10 +53,17 @@ fn openssl_view(file: &Path, passphrase: &str, legacy: bool) -> Option<OpensslVi
         a.extend(["-nocerts", "-nodes"]);
         run_openssl_bytes(&a)?
     };
+    let mut trusted = BTreeSet::new();
     let certs = split_blocks(&certs_text, b"-----END CERTIFICATE-----")
         .into_iter()
         .map(|(name, block)| {
             let cert = CertificateDer::from_pem_slice(block).unwrap();
+            let marked = [&b"2.16.840.1.113894.746875.1.1"[..], b"Trusted key usage"]
+                .iter()
+                .any(|m| block.windows(m.len()).any(|w| w == *m));
+            if marked {
+                trusted.insert(fingerprint(&cert));
+            }
             (fingerprint(&cert), name)
         })
         .collect();
@@ -71,6 +80,7 @@ fn openssl_view(file: &Path, passphrase: &str, legacy: bool) -> Option<OpensslVi
     let key_names = blocks.into_iter().filter_map(|(n, _)| n).collect();
     Some(OpensslView {
         certs,
+        trusted,
         keys,
         key_names,
     })
@@ -177,7 +187,16 @@ fn assert_same_as_openssl(what: &str, ks: &Keystore, view: &OpensslView) {
             _ => unreachable!(),
         }
     }
-    let theirs: BTreeSet<String> = view.certs.iter().map(|(fp, _)| fp.clone()).collect();
+    // In a file with a key, a certificate outside every key's chain and without Java's trusted
+    // attribute is left out, as keytool leaves it: extra CA certificates bundled with a client
+    // certificate are no declaration of trust.
+    let has_keys = ks.private_keys().next().is_some();
+    let theirs: BTreeSet<String> = view
+        .certs
+        .iter()
+        .map(|(fp, _)| fp.clone())
+        .filter(|fp| !has_keys || chain_certs.contains(fp) || view.trusted.contains(fp))
+        .collect();
     assert_eq!(ours, theirs, "{what}: certificates differ from openssl's");
 
     let mut our_keys: Vec<Vec<u8>> = ks
@@ -207,9 +226,11 @@ fn assert_same_as_openssl(what: &str, ks: &Keystore, view: &OpensslView) {
             String::from_utf8_lossy(name)
         );
     }
-    // Every named certificate bag outside the keys' chains is a trusted entry of that name.
+    // Every named certificate bag outside the keys' chains that is kept (see above) is a
+    // trusted entry of that name.
     for (fp, name) in &view.certs {
-        let (Some(name), false) = (name, chain_certs.contains(fp)) else {
+        let (Some(name), false, true) = (name, chain_certs.contains(fp), theirs.contains(fp))
+        else {
             continue;
         };
         let found = ks
@@ -658,6 +679,54 @@ fn openssl_exports_read_here_with_the_same_entries() {
             assert_eq!(ks.len(), 1, "{what}");
         }
     }
+}
+
+/// A client certificate bundled with a CA certificate of another PKI (`-certfile`): the
+/// unrelated CA is not made a trust anchor (keytool leaves it out too), since importing one's
+/// own certificate must never widen which servers are trusted.
+#[test]
+fn extra_certificates_beside_a_key_are_not_trusted() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = pem_files(dir.path(), "bundled client");
+    let other_dir = dir.path().join("other");
+    std::fs::create_dir(&other_dir).unwrap();
+    let other = pem_files(&other_dir, "unrelated");
+    let extra = dir.path().join("extra.pem");
+    std::fs::write(
+        &extra,
+        [
+            std::fs::read(&f.chain).unwrap(),
+            pem("CERTIFICATE", &other.certs[2]).into_bytes(),
+        ]
+        .concat(),
+    )
+    .unwrap();
+    let out = dir.path().join("bundled.p12");
+    let args = [
+        "pkcs12",
+        "-export",
+        "-in",
+        path_str(&f.leaf),
+        "-inkey",
+        path_str(&f.key),
+        "-certfile",
+        path_str(&extra),
+        "-name",
+        "mine",
+        "-passout",
+        "pass:changeit",
+        "-out",
+        path_str(&out),
+    ];
+    if must("openssl", &args).is_none() {
+        return;
+    }
+    let ks = KeystoreFile::new(&out).load(&pass("changeit")).unwrap();
+    match ks.get("mine") {
+        Some(Entry::PrivateKey(k)) => assert_eq!(k.chain, f.certs),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(ks.trusted().count(), 0, "{:?}", ks.entries());
 }
 
 /// A keystore with everything cicsx writes: keys with chains (EC and RSA), a CA, a pinned
