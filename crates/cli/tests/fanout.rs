@@ -360,3 +360,36 @@ async fn a_password_rejected_after_an_acceptance_stops_the_rest() {
         assert_eq!(r.stats().authorization_headers, 0, "{run}");
     }
 }
+
+/// `CICSX_PASSWORD=$SECRET` with SECRET unset gives an empty password: it is sent nowhere, on
+/// TLS or plain HTTP (where the region asks for it with a 401), alone or across connections.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_empty_password_is_never_sent() {
+    let tls = region(Mode::Strong, CertChoice::Valid).await;
+    let plain = region(Mode::Plain, CertChoice::Valid).await;
+    let cx = Cx::new();
+    cx.trust_fixture_ca();
+    cx.add("tls", tls.addr().port(), true, &["--user", "cicsuser"])
+        .await;
+    cx.add("plain", plain.addr().port(), false, &["--user", "cicsuser"])
+        .await;
+    let empty = [("CICSX_PASSWORD", "")];
+    cx.run(&["connect", "tls"], &empty)
+        .await
+        .fails_with("CICSX0619E");
+    cx.run(&["connect", "plain"], &empty)
+        .await
+        .fails_with("CICSX0619E");
+    let run = cx.run(&["get", "CICSRegion", "--all"], &empty).await;
+    assert_eq!(
+        run.fails_with("CICSX0939E").matches("CICSX0619E").count(),
+        2,
+        "{run}"
+    );
+    assert_eq!(tls.stats().authorization_headers, 0);
+    assert_eq!(plain.stats().authorization_headers, 0);
+    assert!(
+        plain.stats().unauthorized > 0,
+        "the plain region asked for a password"
+    );
+}

@@ -1694,6 +1694,16 @@ pub static MESSAGES: &[Message] = &[
         region: "Only the region that rejected the password received it, so its security \
             manager counts one failed sign-on (logged as a RACF ICH408I message, unconfirmed).",
     },
+    Message {
+        id: "CICSX0619E",
+        title: "Empty password not sent",
+        explanation: "The password to send was empty: CICSX_PASSWORD set to nothing (often a \
+            script's `CICSX_PASSWORD=$SECRET` with SECRET unset), or an empty answer in the \
+            desktop app. It was not sent: the region would count it as a failed sign-on, and \
+            RACF revokes a user ID after a few.",
+        client: "Set CICSX_PASSWORD to the password, or unset it to be asked at a terminal.",
+        region: "",
+    },
     // ----------------------------------------------------------------------------------------
     // 07xx: the mock region (cicsx-mock-cics)
     Message {

@@ -201,6 +201,9 @@ impl Client {
                     request.header(COOKIE, format!("{LTPA_COOKIE}={}", token.expose_secret()));
             }
             (None, SignOn::Basic { user, password }) if with_password => {
+                if password.expose_secret().is_empty() {
+                    return Err(Error::EmptyPassword { user: user.clone() });
+                }
                 request = request.header(AUTHORIZATION, basic(user, password));
             }
             _ => {}

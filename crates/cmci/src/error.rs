@@ -179,6 +179,14 @@ pub enum Error {
         /// Why.
         source: std::io::Error,
     },
+
+    /// The password to send is empty (an empty CICSX_PASSWORD, an empty answer): it is not
+    /// sent, since a region counts it as a failed sign-on.
+    #[error("CICSX0619E The password for {user} is empty; it was not sent")]
+    EmptyPassword {
+        /// The user ID.
+        user: String,
+    },
 }
 
 impl Error {
@@ -205,6 +213,7 @@ impl Error {
             Error::NoClientKey { .. } => "CICSX0612E",
             Error::AmbiguousClientKey { .. } => "CICSX0613E",
             Error::File { .. } => "CICSX0614E",
+            Error::EmptyPassword { .. } => "CICSX0619E",
         }
     }
 
@@ -278,6 +287,11 @@ impl Error {
                 credential needs a private key entry (a certificate with its key)."
                 .to_owned(),
             Error::File { .. } => "A file named in the preferences cannot be read.".to_owned(),
+            Error::EmptyPassword { .. } => "An empty password was given (CICSX_PASSWORD set to \
+                nothing, say, when the variable it was copied from is unset). It was not sent: \
+                the region would count it as a failed sign-on, and RACF revokes a user ID after \
+                a few."
+                .to_owned(),
         }
     }
 
@@ -331,6 +345,10 @@ impl Error {
                 of the key entry to use, or choose a file that holds one."
                 .to_owned(),
             Error::File { .. } => "Check the path and its permissions.".to_owned(),
+            Error::EmptyPassword { user } => format!(
+                "Give the password of {user}: set CICSX_PASSWORD to it, or unset CICSX_PASSWORD \
+                 to be asked at a terminal."
+            ),
         }
     }
 }
