@@ -550,3 +550,29 @@ async fn exports_aliases_pass_phrases_and_links_keep_what_is_there() {
         assert!(list.ok().contains("other"), "{list}");
     }
 }
+
+/// A truststore preference naming a file with no certificates (garbage, empty, a key alone)
+/// is an error naming the file, not an empty trust list that turns every connect into a
+/// certificate alert.
+#[tokio::test]
+async fn a_truststore_without_certificates_is_an_error() {
+    let cx = Cx::new();
+    for (name, content) in [
+        ("garbage.pem", b"garbage\n".to_vec()),
+        ("empty.pem", Vec::new()),
+        (
+            "key-only.pem",
+            std::fs::read(fixture("server/rsa.key.pem")).unwrap(),
+        ),
+    ] {
+        let path = cx.path(name);
+        std::fs::write(&path, content).unwrap();
+        let path = path.to_str().unwrap();
+        cx.run(&["prefs", "set", "truststore", path], &[])
+            .await
+            .ok();
+        let run = cx.run(&["truststore", "list"], &[]).await;
+        let err = run.fails_with("CICSX0208E");
+        assert!(err.contains(name), "{run}");
+    }
+}

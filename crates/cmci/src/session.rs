@@ -681,7 +681,25 @@ fn add_truststore(
             path: path.to_path_buf(),
             source,
         })?;
-        trust.add_pem_bundle(&bytes, AnchorSource::Pem(path.to_path_buf()))?;
+        // A truststore that trusts nothing is a mistake to report, not an empty trust list
+        // that turns every connect into a certificate alert.
+        let named = |detail: String| cicsx_truststore::Error::Pem {
+            detail: format!("{}: {detail}", path.display()),
+        };
+        let added = trust
+            .add_pem_bundle(&bytes, AnchorSource::Pem(path.to_path_buf()))
+            .map_err(|e| match e {
+                cicsx_truststore::Error::Pem { detail } => named(detail),
+                cicsx_truststore::Error::InvalidCertificate { detail } => {
+                    cicsx_truststore::Error::InvalidCertificate {
+                        detail: format!("{}: {detail}", path.display()),
+                    }
+                }
+                other => other,
+            })?;
+        if added == 0 {
+            return Err(named("the file holds no certificates".to_owned()).into());
+        }
     } else {
         let store = KeystoreFile::new(path.to_path_buf()).load(passphrase)?;
         for entry in store.trusted() {
