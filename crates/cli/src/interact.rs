@@ -14,11 +14,26 @@ use cicsx_cmci::flow::{Mismatch, Prompter};
 use crate::error::Failure;
 
 /// Prints a certificate alert.
+/// Seconds since 1970 (0 if the clock is before then).
+pub(crate) fn now_unix() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
 pub(crate) fn show_certificate_alert(out: &mut dyn Write, endpoint: &str, info: &CertificateInfo) {
     let _ = writeln!(
         out,
         "Certificate alert: {endpoint} presented a certificate that no keystore or truststore trusts."
     );
+    let host = endpoint
+        .rsplit_once(':')
+        .map_or(endpoint, |(host, _)| host)
+        .trim_start_matches('[')
+        .trim_end_matches(']');
+    for problem in info.alert_problems(host, now_unix()) {
+        let _ = writeln!(out, "  WARNING:       {problem}");
+    }
     let _ = writeln!(out, "  Subject:       {}", info.subject);
     let _ = writeln!(out, "  Issuer:        {}", info.issuer);
     let _ = writeln!(out, "  Valid from:    {}", info.not_before);
@@ -37,7 +52,9 @@ pub(crate) fn show_certificate_alert(out: &mut dyn Write, endpoint: &str, info: 
     let _ = writeln!(
         out,
         "Read it carefully and satisfy yourself that this is the server you expect: compare the \
-         SHA-256 fingerprint with the one the region's administrator gives you."
+         SHA-256 fingerprint with the one the region's administrator gives you. A WARNING above \
+         is a reason to ask the administrator first: an accepted certificate is trusted as it \
+         is, for this host and port, until it changes."
     );
 }
 

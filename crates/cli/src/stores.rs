@@ -12,6 +12,7 @@ use rustls_pki_types::pem::PemObject;
 use crate::args::{KeystoreCommand, PrefsCommand, StoreArgs, TruststoreCommand};
 use crate::commands::pretty;
 use crate::error::Failure;
+use crate::interact::now_unix;
 
 use cicsx_cmci::session::EXPIRY_WARNING_DAYS;
 
@@ -622,13 +623,6 @@ fn expiry_note(info: &CertificateInfo, now: i64) -> String {
 
 fn expiry_text(info: &CertificateInfo, now: i64) -> String {
     Validity::at(info.not_after_unix, now, EXPIRY_WARNING_DAYS).label(&info.not_after)
-}
-
-fn now_unix() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
 }
 
 pub(crate) fn print_table(out: &mut dyn Write, header: &[&str], rows: &[Vec<String>]) {

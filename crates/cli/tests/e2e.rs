@@ -629,3 +629,40 @@ async fn a_certificate_not_yet_valid_has_its_message() {
     assert!(err.contains("not valid yet"), "{run}");
     assert_eq!(region.stats().http_requests, 0);
 }
+
+/// The certificate alert says what is wrong beyond nothing trusting the certificate: a person
+/// must not accept an expired certificate, or one issued for another host, unawares.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_certificate_alert_warns_of_expired_and_wrong_host_certificates() {
+    for (cert, warning) in [
+        (CertChoice::Expired, "WARNING:       EXPIRED on "),
+        (
+            CertChoice::WrongHost,
+            "WARNING:       NOT ISSUED FOR 127.0.0.1: it names wrong.example.invalid",
+        ),
+    ] {
+        let r = region(Mode::Strong, cert).await;
+        let cx = Cx::new();
+        cx.add("a", r.addr().port(), true, &["--user", "cicsuser"])
+            .await;
+        let run = cx
+            .run(&["connect", "a"], &[("CICSX_PASSWORD", "cicspass")])
+            .await;
+        run.fails_with("CICSX0902E");
+        let all = format!("{}{}", run.stdout, run.stderr);
+        assert!(all.contains(warning), "{cert:?}: {run}");
+    }
+    // A certificate with nothing wrong but its issuer gets no warning.
+    let r = region(Mode::Strong, CertChoice::SelfSigned).await;
+    let cx = Cx::new();
+    cx.add("s", r.addr().port(), true, &["--user", "cicsuser"])
+        .await;
+    let run = cx
+        .run(&["connect", "s"], &[("CICSX_PASSWORD", "cicspass")])
+        .await;
+    run.fails_with("CICSX0902E");
+    assert!(
+        !format!("{}{}", run.stdout, run.stderr).contains("WARNING:"),
+        "{run}"
+    );
+}

@@ -61,6 +61,13 @@ pub(crate) fn question(ctx: &egui::Context, p: &mut Pending) -> Option<Reply> {
                      gives you before you accept it. Accepted, it is stored in the keystore for \
                      {endpoint} and not asked about again."
                 ));
+                // What is wrong beyond nothing trusting it, in the error colour.
+                let host = endpoint
+                    .rsplit_once(':')
+                    .map_or(endpoint.as_str(), |(host, _)| host);
+                for problem in info.alert_problems(host, crate::widgets::now_unix()) {
+                    ui.colored_label(ui.visuals().error_fg_color, format!("Warning: {problem}"));
+                }
                 egui::Grid::new("certificate")
                     .num_columns(2)
                     .show(ui, |ui| {

@@ -112,6 +112,54 @@ impl CertificateInfo {
     }
 }
 
+impl CertificateInfo {
+    /// Whether the certificate is issued for `host`: one of its subject alternative names is
+    /// that DNS name (a `*` standing for the whole left-most label), or that IP address. As in
+    /// TLS validation, the subject's common name does not count.
+    pub fn names_host(&self, host: &str) -> bool {
+        let host = host.trim_start_matches('[').trim_end_matches(']');
+        if let Ok(ip) = host.parse::<IpAddr>() {
+            return self
+                .subject_alt_names
+                .iter()
+                .any(|n| n.parse::<IpAddr>().is_ok_and(|n| n == ip));
+        }
+        let host = host.trim_end_matches('.').to_ascii_lowercase();
+        self.subject_alt_names.iter().any(|name| {
+            let name = name.trim_end_matches('.').to_ascii_lowercase();
+            match name.strip_prefix("*.") {
+                Some(rest) => host
+                    .split_once('.')
+                    .is_some_and(|(label, tail)| !label.is_empty() && tail == rest),
+                None => name == host,
+            }
+        })
+    }
+
+    /// What is wrong with this certificate for `host` at `now_unix`, beyond nothing trusting
+    /// it, for a certificate alert: a person accepting it must see that it has expired, is not
+    /// valid yet, or was issued for other names. Empty when nothing is.
+    pub fn alert_problems(&self, host: &str, now_unix: i64) -> Vec<String> {
+        let date = |d: &str| d.get(..10).unwrap_or(d).to_owned();
+        let mut problems = Vec::new();
+        if self.not_after_unix < now_unix {
+            problems.push(format!("EXPIRED on {}", date(&self.not_after)));
+        }
+        if self.not_before_unix > now_unix {
+            problems.push(format!("NOT VALID before {}", date(&self.not_before)));
+        }
+        if !self.names_host(host) {
+            let names = if self.subject_alt_names.is_empty() {
+                "no host names at all".to_owned()
+            } else {
+                self.subject_alt_names.join(", ")
+            };
+            problems.push(format!("NOT ISSUED FOR {host}: it names {names}"));
+        }
+        problems
+    }
+}
+
 fn general_name(name: &GeneralName<'_>) -> Option<String> {
     match name {
         GeneralName::DNSName(d) => Some((*d).to_owned()),
@@ -270,6 +318,62 @@ mod tests {
         assert_eq!(bit_length(&[0x00, 0x80, 0x00]), 16);
         assert_eq!(bit_length(&[0x01]), 1);
         assert_eq!(bit_length(&[]), 0);
+    }
+
+    fn with_names(names: &[&str]) -> CertificateInfo {
+        CertificateInfo {
+            subject: "CN=x".into(),
+            issuer: "CN=x".into(),
+            serial: "01".into(),
+            not_before: rfc3339(1_000),
+            not_after: rfc3339(2_000),
+            not_after_unix: 2_000,
+            not_before_unix: 1_000,
+            subject_alt_names: names.iter().map(|n| (*n).to_owned()).collect(),
+            key_algorithm: String::new(),
+            signature_algorithm: String::new(),
+            is_ca: false,
+            self_signed: true,
+            sha256: Fingerprint::of(&[]),
+        }
+    }
+
+    #[test]
+    fn host_names_match_as_tls_does() {
+        let c = with_names(&["mvs1.example.com", "*.plex.example.com", "10.1.2.3", "::1"]);
+        for host in [
+            "mvs1.example.com",
+            "MVS1.example.com.",
+            "a.plex.example.com",
+            "10.1.2.3",
+            "[::1]",
+        ] {
+            assert!(c.names_host(host), "{host}");
+        }
+        for host in [
+            "plex.example.com",
+            "a.b.plex.example.com",
+            "mvs2.example.com",
+            "10.1.2.4",
+            "127.0.0.1",
+        ] {
+            assert!(!c.names_host(host), "{host}");
+        }
+        assert!(!with_names(&[]).names_host("localhost"));
+    }
+
+    #[test]
+    fn alert_problems_say_what_is_wrong() {
+        let c = with_names(&["mvs1.example.com"]);
+        assert!(c.alert_problems("mvs1.example.com", 1_500).is_empty());
+        let p = c.alert_problems("127.0.0.1", 3_000);
+        assert_eq!(p.len(), 2, "{p:?}");
+        assert!(p[0].starts_with("EXPIRED on 1970-01-01"), "{p:?}");
+        assert!(
+            p[1].contains("NOT ISSUED FOR 127.0.0.1: it names mvs1.example.com"),
+            "{p:?}"
+        );
+        assert!(c.alert_problems("mvs1.example.com", 10)[0].starts_with("NOT VALID before"));
     }
 
     #[test]
