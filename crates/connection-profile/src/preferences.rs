@@ -195,12 +195,24 @@ impl Preferences {
                 check_path(path).map_err(|r| invalid(field, r))?;
             }
         }
+        // The keystore commands' spellings are taken too (p12, pfx, PKCS#12).
         if let Some(kind) = &self.keystore_type
-            && !KEYSTORE_TYPES.iter().any(|k| k.eq_ignore_ascii_case(kind))
+            && !KEYSTORE_TYPES
+                .iter()
+                .chain(&["P12", "PFX", "PKCS#12"])
+                .any(|k| k.eq_ignore_ascii_case(kind.trim()))
         {
             return Err(invalid(
                 "keystore_type",
-                format!("{kind:?} is not a keystore type; use PKCS12, JKS or PEM"),
+                format!("{kind:?} is not a keystore type; use PKCS12 (or p12), JKS or PEM"),
+            ));
+        }
+        if let Some(t) = self.timeout
+            && !(1..=3600).contains(&t)
+        {
+            return Err(invalid(
+                "timeout",
+                format!("{t} is not a number of seconds from 1 to 3600"),
             ));
         }
         if let Some(central) = &self.central_truststore {
@@ -508,6 +520,24 @@ mod tests {
         assert!(check_central("https:///t").unwrap_err().contains("no host"));
         assert!(check_central("https://h/a b").is_err());
         assert!(check_central("").is_err());
+    }
+
+    #[test]
+    fn a_hand_written_file_is_held_to_what_set_allows() {
+        for bad in ["timeout = 0", "timeout = 3601"] {
+            let err = Preferences::parse(&format!("version = 1\n{bad}\n")).unwrap_err();
+            assert_eq!(err.id(), "CICSX0509E", "{bad}: {err}");
+            assert!(err.to_string().contains("1 to 3600"), "{err}");
+        }
+        assert_eq!(
+            Preferences::parse("timeout = 3600").unwrap().timeout,
+            Some(3600)
+        );
+        for kind in ["p12", "PKCS12", "pfx", "jks", "PEM"] {
+            let text = format!("keystore_type = \"{kind}\"");
+            assert!(Preferences::parse(&text).is_ok(), "{kind}");
+        }
+        assert!(Preferences::parse("keystore_type = \"jceks\"").is_err());
     }
 
     #[test]
