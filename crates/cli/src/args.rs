@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{ArgGroup, Args, Parser, Subcommand};
 
 /// cicsx: connect securely (TLS) to IBM CICS systems over CMCI.
 #[derive(Debug, Parser)]
@@ -249,6 +249,9 @@ pub(crate) enum PrefsCommand {
 pub(crate) enum ConnectionCommand {
     /// Add a CMCI connection.
     Add(AddArgs),
+    /// Change a connection: only the options given change. Changing the host, port or secure
+    /// setting makes the TLS setting unconfirmed again; credential and context keep it.
+    Edit(EditArgs),
     /// List the stored connections.
     List {
         /// Print JSON.
@@ -334,6 +337,75 @@ pub(crate) struct AddArgs {
     /// CICSplex name, or the APPLID of a stand-alone region.
     #[arg(long)]
     pub(crate) context: Option<String>,
+}
+
+/// `cicsx connection edit`: the options of `connection add`, each optional, and a few to take
+/// something away. At least one must be given.
+#[derive(Debug, Args)]
+#[command(
+    group(ArgGroup::new("change").required(true).multiple(true)),
+    override_usage = "cicsx connection edit <NAME> <OPTION>..."
+)]
+pub(crate) struct EditArgs {
+    /// The connection's name.
+    pub(crate) name: String,
+    /// New host name or IP address.
+    #[arg(long, group = "change")]
+    pub(crate) host: Option<String>,
+    /// New port of the CMCI TCPIPSERVICE.
+    #[arg(long, group = "change")]
+    pub(crate) port: Option<u16>,
+    /// Make it a secure connection (TLS/SSL).
+    #[arg(long, conflicts_with = "no_secure", group = "change")]
+    pub(crate) secure: bool,
+    /// Make it plain HTTP, without TLS (not with a client certificate).
+    #[arg(long, group = "change")]
+    pub(crate) no_secure: bool,
+    /// New user ID (the client certificate, if any, is kept). Without a certificate the
+    /// connection signs on with this user ID and a password asked for at connect time.
+    #[arg(long, conflicts_with = "no_user", group = "change")]
+    pub(crate) user: Option<String>,
+    /// Remove the user ID (without a certificate: sign on with nothing).
+    #[arg(long, group = "change")]
+    pub(crate) no_user: bool,
+    /// Sign on with the client certificate in this PKCS#12 file (needs a secure connection).
+    #[arg(
+        long,
+        value_name = "FILE.p12",
+        conflicts_with = "keystore_cert",
+        group = "change"
+    )]
+    pub(crate) client_cert: Option<PathBuf>,
+    /// Sign on with the client certificate stored under this alias in the keystore.
+    #[arg(
+        long,
+        value_name = "ALIAS",
+        conflicts_with = "smartcard",
+        group = "change"
+    )]
+    pub(crate) keystore_cert: Option<String>,
+    /// Sign on with a certificate on a smart card, named by its PKCS#11 URI.
+    #[arg(
+        long,
+        value_name = "PKCS11-URI",
+        conflicts_with = "client_cert",
+        group = "change"
+    )]
+    pub(crate) smartcard: Option<String>,
+    /// The alias of the key to use in the client certificate file (with --client-cert, or
+    /// alone for the file the connection already uses).
+    #[arg(long, value_name = "ALIAS", conflicts_with_all = ["keystore_cert", "smartcard"], group = "change")]
+    pub(crate) client_cert_alias: Option<String>,
+    /// Stop using a client certificate: sign on with the user ID and a password (or with
+    /// nothing if there is no user ID).
+    #[arg(long, conflicts_with_all = ["client_cert", "keystore_cert", "smartcard", "client_cert_alias"], group = "change")]
+    pub(crate) no_certificate: bool,
+    /// New CMCI context: the CICSplex name, or the APPLID of a stand-alone region.
+    #[arg(long, conflicts_with = "no_context", group = "change")]
+    pub(crate) context: Option<String>,
+    /// Remove the stored CMCI context.
+    #[arg(long, group = "change")]
+    pub(crate) no_context: bool,
 }
 
 /// How to answer a certificate alert without a terminal.

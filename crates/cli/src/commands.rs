@@ -6,7 +6,9 @@ use cicsx_cmci::{Query, Response, default_columns, render_table};
 use cicsx_profile::{Connection, Credential, Workspace};
 use cicsx_truststore::{Fingerprint, TrustOutcome};
 
-use crate::args::{AddArgs, Cli, Command, ConnectArgs, ConnectionCommand, GetArgs, TrustArgs};
+use crate::args::{
+    AddArgs, Cli, Command, ConnectArgs, ConnectionCommand, EditArgs, GetArgs, TrustArgs,
+};
 use crate::error::Failure;
 use crate::interact::Terminal;
 use crate::session;
@@ -108,11 +110,23 @@ fn connection(workspace: &Workspace, cmd: ConnectionCommand) -> Result<(), Failu
         ConnectionCommand::Add(args) => {
             let connection = connection_from(args);
             connection.validate()?;
+            // `cicsx get -c` takes patterns: a name with a wildcard could not be named alone.
+            // (Refused for new names only: a file that already has one still loads.)
+            if connection.name.contains(['*', '?']) {
+                return Err(Failure::new(
+                    "CICSX0505E",
+                    format!("the name {:?} contains * or ?", connection.name),
+                    "`cicsx get -c PATTERN` takes * and ? as wildcards, so a connection with one \
+                     in its name could not be named alone.",
+                    "Choose a name without * or ?.",
+                ));
+            }
             workspace.ensure_dir()?;
             let name = connection.name.clone();
             workspace.update_connections(|all| all.add(connection))?;
             let _ = writeln!(out, "Added connection \"{name}\".");
         }
+        ConnectionCommand::Edit(args) => edit(workspace, &args, &mut out)?,
         ConnectionCommand::List { json } => {
             let (local, loaded) = runtime()?.block_on(everything(workspace))?;
             for l in &loaded {
@@ -282,6 +296,236 @@ fn connection(workspace: &Workspace, cmd: ConnectionCommand) -> Result<(), Failu
         }
     }
     Ok(())
+}
+
+/// `cicsx connection edit`: changes the options given, checks the result as `add` does, and
+/// writes it under the workspace lock; nothing is written when nothing changes or a check fails.
+fn edit(workspace: &Workspace, args: &EditArgs, out: &mut dyn Write) -> Result<(), Failure> {
+    let local = workspace.load_connections()?;
+    let Some(current) = local.get(&args.name) else {
+        return Err(not_editable(workspace, &args.name));
+    };
+    let wanted = edited(current, args)?;
+    wanted.validate()?;
+    if wanted == *current {
+        let _ = writeln!(
+            out,
+            "Connection \"{}\" unchanged: it already has these settings.",
+            current.name
+        );
+        return Ok(());
+    }
+    // Applied again to the file as it is under the lock, in case another process changed it.
+    let (before, after) = workspace.update_connections(|all| {
+        let c = all
+            .get_mut(&args.name)
+            .ok_or_else(|| cicsx_profile::Error::NotFound {
+                name: args.name.clone(),
+            })?;
+        let before = c.clone();
+        *c = edited(&before, args)?;
+        Ok((before, c.clone()))
+    })?;
+    let _ = writeln!(
+        out,
+        "Changed connection \"{}\": {}.",
+        after.name,
+        changes(&before, &after).join(", ")
+    );
+    if before.tls_confirmed && !after.tls_confirmed {
+        let _ = writeln!(
+            out,
+            "Its TLS setting is unconfirmed again: the next connect checks it against the new endpoint."
+        );
+    }
+    Ok(())
+}
+
+/// Why `name` cannot be edited: it is loaded read-only from a shared file or URL, or there is
+/// no connection of that name at all (the ID `connection show` gives).
+fn not_editable(workspace: &Workspace, name: &str) -> Failure {
+    let loaded = match runtime().and_then(|r| r.block_on(everything(workspace))) {
+        Ok((_, loaded)) => loaded,
+        Err(e) => return e,
+    };
+    let origin = loaded.iter().find_map(|l| {
+        l.connections
+            .iter()
+            .find(|c| c.name.eq_ignore_ascii_case(name))
+            .map(|c| (l, c))
+    });
+    match origin {
+        Some((l, c)) => Failure::new(
+            "CICSX0508E",
+            format!(
+                "connection \"{}\" is loaded read-only from {}; cicsx does not change it",
+                c.name, l.location
+            ),
+            "Loaded connections are re-read from their shared file or URL at every start, and \
+             cicsx never writes to that file or URL. None of this workspace's own connections \
+             has this name.",
+            format!(
+                "Ask whoever keeps {0} to change it there, or make your own copy with `cicsx \
+                 connection import {0}` and edit that (your own connections come before loaded \
+                 ones).",
+                l.location
+            ),
+        ),
+        None => Failure::unknown_connection(name),
+    }
+}
+
+/// `current` with the options of `args` applied. Changing the host, port or secure setting
+/// resets `tls_confirmed`: the confirmation belonged to the old endpoint.
+fn edited(current: &Connection, args: &EditArgs) -> Result<Connection, cicsx_profile::Error> {
+    let mut c = current.clone();
+    if let Some(host) = &args.host {
+        c.host.clone_from(host);
+    }
+    if let Some(port) = args.port {
+        c.port = port;
+    }
+    if args.secure || args.no_secure {
+        c.secure = args.secure;
+    }
+    if c.host != current.host || c.port != current.port || c.secure != current.secure {
+        c.tls_confirmed = false;
+    }
+    if let Some(context) = &args.context {
+        c.context = Some(context.clone());
+    }
+    if args.no_context {
+        c.context = None;
+    }
+    c.credential = edited_credential(current, args)?;
+    Ok(c)
+}
+
+/// The credential after `args`: a certificate option replaces the certificate, `--no-certificate`
+/// drops it, and the user ID (kept unless `--user` or `--no-user`) goes with whatever remains.
+fn edited_credential(
+    current: &Connection,
+    args: &EditArgs,
+) -> Result<Credential, cicsx_profile::Error> {
+    let user = if args.no_user {
+        None
+    } else {
+        args.user
+            .clone()
+            .or_else(|| current.credential.user().map(str::to_owned))
+    };
+    let base = if let Some(uri) = &args.smartcard {
+        Credential::SmartCard {
+            user: None,
+            uri: uri.clone(),
+        }
+    } else if let Some(path) = &args.client_cert {
+        Credential::Pkcs12File {
+            user: None,
+            path: path.clone(),
+            alias: args.client_cert_alias.clone(),
+        }
+    } else if let Some(alias) = &args.keystore_cert {
+        let keystore = match &current.credential {
+            Credential::KeystoreCertificate { keystore, .. } => keystore.clone(),
+            _ => None,
+        };
+        Credential::KeystoreCertificate {
+            user: None,
+            keystore,
+            alias: Some(alias.clone()),
+        }
+    } else if args.no_certificate {
+        Credential::None
+    } else if let Some(alias) = &args.client_cert_alias {
+        match &current.credential {
+            Credential::Pkcs12File { path, .. } => Credential::Pkcs12File {
+                user: None,
+                path: path.clone(),
+                alias: Some(alias.clone()),
+            },
+            _ => {
+                return Err(cicsx_profile::Error::Invalid {
+                    at: cicsx_profile::Location::default(),
+                    connection: current.name.clone(),
+                    field: "credential.alias",
+                    reason: "--client-cert-alias alone applies to a connection that signs on \
+                             with a client certificate file; give --client-cert FILE.p12 with it"
+                        .to_owned(),
+                });
+            }
+        }
+    } else {
+        current.credential.clone()
+    };
+    Ok(with_user(base, user))
+}
+
+/// `credential` with its user ID set to `user`; without a certificate, that is a user ID and
+/// password, or no credential at all.
+fn with_user(credential: Credential, user: Option<String>) -> Credential {
+    match credential {
+        Credential::KeystoreCertificate {
+            keystore, alias, ..
+        } => Credential::KeystoreCertificate {
+            user,
+            keystore,
+            alias,
+        },
+        Credential::Pkcs12File { path, alias, .. } => Credential::Pkcs12File { user, path, alias },
+        Credential::SmartCard { uri, .. } => Credential::SmartCard { user, uri },
+        _ => match user {
+            Some(user) => Credential::Password { user },
+            None => Credential::None,
+        },
+    }
+}
+
+/// What differs between `before` and `after`, for people: `port 1490 -> 1491`, `context PLEX1`.
+fn changes(before: &Connection, after: &Connection) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut field = |name: &str, old: Option<String>, new: Option<String>| {
+        if old != new {
+            out.push(match (old, new) {
+                (None, Some(new)) => format!("{name} {new}"),
+                (Some(old), None) => format!("no {name} (was {old})"),
+                (Some(old), Some(new)) => format!("{name} {old} -> {new}"),
+                (None, None) => String::new(),
+            });
+        }
+    };
+    field("host", Some(before.host.clone()), Some(after.host.clone()));
+    field(
+        "port",
+        Some(before.port.to_string()),
+        Some(after.port.to_string()),
+    );
+    let security = |c: &Connection| Some(if c.secure { "TLS" } else { "plain HTTP" }.to_owned());
+    field("security", security(before), security(after));
+    field(
+        "credential",
+        Some(credential_text(&before.credential)),
+        Some(credential_text(&after.credential)),
+    );
+    if after.credential.is_certificate() {
+        let user = |c: &Connection| c.credential.user().map(str::to_owned);
+        field("user ID", user(before), user(after));
+        field(
+            "key alias",
+            key_alias(&before.credential),
+            key_alias(&after.credential),
+        );
+    }
+    field("context", before.context.clone(), after.context.clone());
+    out
+}
+
+/// The alias of the key a certificate file's credential names, if any.
+fn key_alias(credential: &Credential) -> Option<String> {
+    match credential {
+        Credential::Pkcs12File { alias, .. } => alias.clone(),
+        _ => None,
+    }
 }
 
 fn connection_json(c: &Connection) -> serde_json::Value {

@@ -1065,7 +1065,7 @@ pub static MESSAGES: &[Message] = &[
             without credentials first.",
         client: "Turn TLS on for the connection: answer yes when cicsx offers to retry with TLS, \
             or give `--switch-security` to `cicsx connect` or `cicsx get`; a retry that works \
-            stores the setting. Or remove the connection and add it again with `--secure`.",
+            stores the setting. Or `cicsx connection edit NAME --secure`.",
         region: "Nothing needs to change if the port is meant to be secure: CEMT INQUIRE \
             TCPIPSERVICE(name) shows SSL(YES) or SSL(CLIENTAUTH); tell users to connect to it \
             with TLS. The job log may show DFHSO0123 for the attempt, with a return code from \
@@ -1130,7 +1130,7 @@ pub static MESSAGES: &[Message] = &[
             certificate (SSL(CLIENTAUTH)) and none was sent.",
         client: "Nothing in cicsx can or should be weakened: it never offers weak cipher \
             suites. If the region requires a client certificate, give the connection one \
-            (add it again with `--keystore-cert`, `--client-cert` or `--smartcard`). Otherwise \
+            (`cicsx connection edit NAME` with `--keystore-cert`, `--client-cert` or `--smartcard`). Otherwise \
             send the message to the region's system programmer.",
         region: "Make the CMCI TCPIPSERVICE offer a strong suite. DFHSO0123 return code 402 in \
             the job log at the time of the attempt confirms the diagnosis.\n\n\
@@ -1191,7 +1191,7 @@ pub static MESSAGES: &[Message] = &[
             trusted by the region, the certificate expired or was revoked, or it is not mapped \
             to a user ID. With TLS 1.2 a missing certificate can give handshake_failure instead \
             (CICSX0407E).",
-        client: "Give the connection a certificate credential: add it again with \
+        client: "Give the connection a certificate credential: `cicsx connection edit NAME` with \
             `--keystore-cert ALIAS`, `--client-cert FILE.p12` or `--smartcard URI`. If a \
             certificate was sent, check with `cicsx keystore show ALIAS` that it has not \
             expired, and ask the region's security administrator whether the region trusts its \
@@ -1378,9 +1378,8 @@ pub static MESSAGES: &[Message] = &[
             connection, the field and why. A connection needs a name, a host name or IP address \
             without a scheme or path (cics.example.com, not https://cics.example.com:1490/), a \
             port from 1 to 65535, and a complete credential.",
-        client: "Correct the field: remove the connection and add it again (`cicsx connection \
-            remove NAME`, `cicsx connection add`), or correct connections.toml at the place \
-            given.",
+        client: "Correct the field: `cicsx connection edit NAME` with the right value, or \
+            correct connections.toml at the place given.",
         region: "",
     },
     Message {
@@ -1843,8 +1842,8 @@ pub static MESSAGES: &[Message] = &[
         title: "No CMCI context",
         explanation: "Every CMCI request names a context: the CICSplex name, or the APPLID of a \
             stand-alone region. Neither the command (`--context`) nor the connection gives one.",
-        client: "Give `--context NAME`, or store one with the connection: add it again with \
-            `--context NAME`.",
+        client: "Give `--context NAME`, or store one with the connection: `cicsx connection \
+            edit NAME --context CONTEXT`.",
         region: "",
     },
     Message {

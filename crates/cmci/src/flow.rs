@@ -163,7 +163,7 @@ pub fn context_for(connection: &Connection, explicit: Option<String>) -> Result<
             format!("no CMCI context for connection \"{}\"", connection.name),
             "Every CMCI request names a context: the CICSplex, or the APPLID of a stand-alone region.",
             "Give the context with the query (--context), or store one with the connection \
-             (`cicsx connection add ... --context NAME`, or Edit in the desktop app).",
+             (`cicsx connection edit NAME --context CONTEXT`, or Edit in the desktop app).",
         )
     })
 }

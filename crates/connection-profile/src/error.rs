@@ -290,6 +290,10 @@ impl Error {
                 .to_owned(),
             Error::DuplicateName { .. } => "Choose another name.".to_owned(),
             Error::NotFound { .. } => "List the connections to see their names.".to_owned(),
+            Error::InvalidPreference { field: "name", .. } => {
+                "Use one of the preference names listed (`cicsx prefs show` shows them all)."
+                    .to_owned()
+            }
             Error::InvalidPreference { field, .. } => format!("Correct the {field} preference."),
             Error::Zowe { .. } => "Give the zowe.config.json that holds your cics profiles \
                 (zowe config list --locations shows where it is)."

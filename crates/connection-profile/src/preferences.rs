@@ -393,7 +393,7 @@ fn on_off(value: &str) -> Option<bool> {
 fn unknown_key(key: &str) -> Error {
     Error::InvalidPreference {
         at: Location::default(),
-        field: "preference",
+        field: "name",
         reason: format!(
             "{key:?} is not a preference; the preferences are {}",
             Preferences::KEYS.join(", ")

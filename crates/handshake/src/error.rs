@@ -22,7 +22,7 @@ impl fmt::Display for Phase {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             Self::Connect => "opening the connection",
-            Self::Handshake => "the TLS handshake",
+            Self::Handshake => "making the TLS handshake",
             Self::Response => "waiting for the response",
         })
     }
@@ -271,7 +271,7 @@ impl Error {
             Self::Resolve { .. } => "The host name is not known to the name service (DNS or /etc/hosts), or is misspelt.".into(),
             Self::Refused { .. } => "Nothing is listening on that port: the CICS region is down, its TCPIPSERVICE is closed, or the port number is wrong.".into(),
             Self::TimedOut { phase: Phase::Connect, .. } => "The host did not answer: a firewall may be dropping the connection, or the host is down or unreachable.".into(),
-            Self::TimedOut { phase, .. } => format!("The connection opened, but the server said nothing during {phase}. The port may belong to a different service, or the region may be overloaded."),
+            Self::TimedOut { phase, .. } => format!("The connection opened, but the server said nothing while {phase}. The port may belong to a different service, or the region may be overloaded."),
             Self::NoReply { .. } => "The server closed the connection without answering a plain HTTP request. A CICS TLS port does exactly this (for security it gives a stranger no reason), so the port most likely expects TLS. The same happens when nothing usable is behind the port, for example through some proxies.".into(),
             Self::ClosedDuringHandshake { .. } => "The server closed the connection during the TLS handshake without saying why. The port may not speak TLS at all, the region may have rejected the handshake without an alert, or the port may not be in use behind a proxy.".into(),
             Self::NotTls { received, .. } => match received.http_status_line() {
