@@ -646,7 +646,9 @@ pub static MESSAGES: &[Message] = &[
         client: "Confirm the new fingerprint with the region's administrator over another \
             channel (phone, ticket). Only then remove the old entry, whose alias is host:port: \
             `cicsx keystore delete host:port`, and connect again to accept the new certificate. \
-            Trusting the CA that issues the region's certificates avoids this at renewals.",
+            Trusting the CA that issues the region's certificates (`cicsx keystore trust`) \
+            avoids this at renewals, once the host:port entry is deleted: an acceptance comes \
+            before CA trust.",
         region: REGION_CHANGED,
     },
     Message {
