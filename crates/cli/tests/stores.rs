@@ -576,3 +576,41 @@ async fn a_truststore_without_certificates_is_an_error() {
         assert!(err.contains(name), "{run}");
     }
 }
+
+/// A central truststore that is a file is listed as a connect would read it, before any
+/// connect; one that cannot be read is the connect's error, not an empty list.
+#[tokio::test]
+async fn truststore_list_reads_a_central_file_at_once() {
+    let cx = Cx::new();
+    let central = cx.path("central.pem");
+    std::fs::copy(fixture("ca/root.pem"), &central).unwrap();
+    cx.run(
+        &[
+            "prefs",
+            "set",
+            "central_truststore",
+            central.to_str().unwrap(),
+        ],
+        &[],
+    )
+    .await
+    .ok();
+    let run = cx.run(&["truststore", "list"], &[]).await;
+    assert!(run.ok().contains("cicsx Test Root CA"), "{run}");
+    std::fs::remove_file(&central).unwrap();
+    // The copy kept from the read above still serves; without it, the connect's error.
+    let run = cx.run(&["truststore", "list"], &[]).await;
+    assert!(run.ok().contains("cicsx Test Root CA"), "{run}");
+    let cache: Vec<_> = std::fs::read_dir(cx.workspace())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().contains("central"))
+        .collect();
+    for p in &cache {
+        std::fs::remove_file(p).unwrap();
+    }
+    assert!(!cache.is_empty(), "a cached copy was kept");
+    cx.run(&["truststore", "list"], &[])
+        .await
+        .fails_with("CICSX0212E");
+}

@@ -645,11 +645,17 @@ pub fn trust_store(
         .unwrap_or_else(|| workspace.keystore_path());
     let exists = KeystoreFile::new(path).exists();
     let mut trust = prepare(workspace, preferences, secrets, exists)?.trust;
-    if preferences.central_truststore.is_some() {
-        // Listing: the copy cached by the last connect, without network.
-        let cached_only = add_central(workspace, preferences, &mut trust, false);
-        if let Err(e) = block_on_ready(cached_only) {
-            tracing::warn!("central truststore not listed: {e}");
+    if let Some(location) = &preferences.central_truststore {
+        if CentralTruststore::parse(location)?.is_url() {
+            // Listing: the copy cached by the last connect, without network.
+            let cached_only = add_central(workspace, preferences, &mut trust, false);
+            if let Err(e) = block_on_ready(cached_only) {
+                tracing::warn!("central truststore not listed: {e}");
+            }
+        } else {
+            // A file is read as a connect reads it (no network involved): what is listed is
+            // what a connect would trust, and a missing or damaged file is the same error.
+            block_on_ready(add_central(workspace, preferences, &mut trust, true))?;
         }
     }
     Ok(trust)
