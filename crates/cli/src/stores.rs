@@ -328,6 +328,22 @@ pub(crate) fn keystore(workspace: &Workspace, cmd: KeystoreCommand) -> Result<()
         }
         KeystoreCommand::Trust { cert, alias, store } => {
             let bytes = std::fs::read(&cert).map_err(|e| read_failure(&cert, e))?;
+            let in_file = CertificateDer::pem_slice_iter(&bytes)
+                .filter(Result::is_ok)
+                .count();
+            if in_file > 1 {
+                return Err(Failure::new(
+                    "CICSX0943E",
+                    format!(
+                        "{} holds {in_file} certificates; `keystore trust` takes one",
+                        cert.display()
+                    ),
+                    "Trusting only the first certificate of a bundle and dropping the others \
+                     silently would leave you believing all of them are trusted.",
+                    "Name the bundle as the truststore instead (`cicsx prefs set truststore \
+                     FILE`), or split it and trust each certificate under its own alias.",
+                ));
+            }
             let der = match CertificateDer::pem_slice_iter(&bytes).next() {
                 Some(Ok(der)) => der,
                 Some(Err(_)) | None if bytes.first() == Some(&0x30) => {

@@ -614,3 +614,28 @@ async fn truststore_list_reads_a_central_file_at_once() {
         .await
         .fails_with("CICSX0212E");
 }
+
+/// A bundle given to `keystore trust` is refused, not cut to its first certificate.
+#[tokio::test]
+async fn trust_refuses_a_bundle() {
+    let cx = Cx::new();
+    let bundle = cx.path("bundle.pem");
+    let text = [fixture("ca/root.pem"), fixture("other-ca/root.pem")]
+        .iter()
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect::<String>();
+    std::fs::write(&bundle, text).unwrap();
+    cx.run(
+        &[
+            "keystore",
+            "trust",
+            bundle.to_str().unwrap(),
+            "--alias",
+            "b",
+        ],
+        &[],
+    )
+    .await
+    .fails_with("CICSX0943E");
+    assert!(!cx.workspace().join("keystore.p12").exists());
+}

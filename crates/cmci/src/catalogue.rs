@@ -2036,6 +2036,17 @@ pub static MESSAGES: &[Message] = &[
         region: "",
     },
     Message {
+        id: "CICSX0943E",
+        title: "A bundle given to keystore trust",
+        explanation: "`cicsx keystore trust FILE` trusts one certificate, and the file holds \
+            several (a PEM bundle). Trusting the first and dropping the others silently would \
+            leave you believing all of them are trusted. Nothing was changed.",
+        client: "Name the bundle as the truststore (`cicsx prefs set truststore FILE`): every \
+            certificate in it is trusted. Or split it and trust each certificate under its own \
+            alias.",
+        region: "",
+    },
+    Message {
         id: "CICSX0990E",
         title: "Function not available",
         explanation: "What was asked for cannot run here: a command this build does not provide \
