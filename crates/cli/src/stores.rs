@@ -246,7 +246,9 @@ pub(crate) fn keystore(workspace: &Workspace, cmd: KeystoreCommand) -> Result<()
                 .or_else(|| StoreType::detect(&bytes))
                 .or_else(|| StoreType::from_path(&src));
             let other = match src_type {
-                Some(StoreType::Pem) => Keystore::from_pem(&bytes)?,
+                Some(StoreType::Pem) => {
+                    Keystore::from_pem(&bytes).map_err(|e| e.with_path(&src))?
+                }
                 t => {
                     let pass = existing_passphrase(
                         srcstorepass_file.as_deref(),
@@ -255,7 +257,7 @@ pub(crate) fn keystore(workspace: &Workspace, cmd: KeystoreCommand) -> Result<()
                         false,
                         |p| Keystore::read(&bytes, t, p).is_ok(),
                     )?;
-                    Keystore::read(&bytes, t, &pass)?
+                    Keystore::read(&bytes, t, &pass).map_err(|e| e.with_path(&src))?
                 }
             };
             let (file, pass) = writable(workspace, &store)?;

@@ -639,3 +639,39 @@ async fn trust_refuses_a_bundle() {
     .fails_with("CICSX0943E");
     assert!(!cx.workspace().join("keystore.p12").exists());
 }
+
+/// An import's errors name the file being imported, and the advice names its own flag.
+#[tokio::test]
+async fn import_errors_name_the_source_file() {
+    let cx = Cx::new();
+    let src = fixture("client/ecdsa.p12");
+    let run = cx
+        .run(
+            &["keystore", "import", &src],
+            &[("CICSX_SRC_STOREPASS", "not-the-pass")],
+        )
+        .await;
+    assert!(run.fails_with("CICSX0101E").contains(&src), "{run}");
+    // A file whose pass phrase is not the default, and no terminal to ask for it.
+    let other = cx.path("other.p12");
+    tool(
+        "openssl",
+        &[
+            "pkcs12",
+            "-export",
+            "-in",
+            &fixture("client/ecdsa.pem"),
+            "-inkey",
+            &fixture("client/ecdsa.key.pem"),
+            "-passout",
+            "pass:other-pass",
+            "-out",
+            other.to_str().unwrap(),
+        ],
+    );
+    let run = cx
+        .run(&["keystore", "import", other.to_str().unwrap()], &[])
+        .await;
+    let err = run.fails_with("CICSX0930E");
+    assert!(err.contains("--srcstorepass-file"), "{run}");
+}

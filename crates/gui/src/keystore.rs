@@ -187,8 +187,9 @@ impl KeystoreManager {
         let bytes = std::fs::read(&src).map_err(|e| read_failure(&src, e))?;
         let kind = StoreType::detect(&bytes).or_else(|| StoreType::from_path(&src));
         let other = match kind {
-            Some(StoreType::Pem) => Keystore::from_pem(&bytes)?,
-            t => Keystore::read(&bytes, t, &passphrase(&self.import_passphrase))?,
+            Some(StoreType::Pem) => Keystore::from_pem(&bytes).map_err(|e| e.with_path(&src))?,
+            t => Keystore::read(&bytes, t, &passphrase(&self.import_passphrase))
+                .map_err(|e| e.with_path(&src))?,
         };
         let alias = self.import_alias.trim();
         let alias = (!alias.is_empty()).then_some(alias);

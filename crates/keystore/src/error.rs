@@ -376,7 +376,7 @@ impl Error {
     }
 
     /// Attaches `path` to errors about keystore contents that were found without one.
-    pub(crate) fn with_path(mut self, file: &Path) -> Self {
+    pub fn with_path(mut self, file: &Path) -> Self {
         match &mut self {
             Error::WrongPassphrase { path, .. }
             | Error::Unreadable { path, .. }
