@@ -9,11 +9,11 @@ use std::fmt::Write as _;
 use std::io::{IsTerminal, Write};
 use std::sync::Mutex;
 
-use cicsx_cmci::diagnose::{Candidate, Options, Report, Side, Speaks};
+use cicsx_cmci::diagnose::{Candidate, ClientIdentity, Options, Report, Side, Speaks};
 use cicsx_cmci::session::Secrets;
-use cicsx_handshake::Endpoint;
+use cicsx_handshake::{Endpoint, TlsVersions};
 use cicsx_keystore::{Keystore, KeystoreFile, SecretString};
-use cicsx_profile::{Preferences, Workspace};
+use cicsx_profile::{Connection, Credential, Preferences, Protocol, Workspace};
 use cicsx_truststore::Verification;
 
 use crate::args::DiagnoseArgs;
@@ -22,14 +22,19 @@ use crate::error::Failure;
 /// Runs the diagnosis and prints the report.
 pub(crate) async fn run(workspace: &Workspace, args: DiagnoseArgs) -> Result<(), Failure> {
     let preferences = workspace.load_preferences()?;
-    let (endpoint, secure) = target(workspace, &args.target).await?;
+    let (endpoint, connection) = target(workspace, &args.target).await?;
+    let secure = connection.as_ref().map(|c| c.secure);
     let passphrase = crate::session::keystore_passphrase();
     let secrets = Secrets {
         keystore_passphrase: passphrase.clone(),
         ..Secrets::default()
     };
     let trust = cicsx_cmci::session::trust_store(workspace, &preferences, &secrets)?;
-    let keystore = load_keystore(workspace, &preferences, passphrase);
+    let keystore = load_keystore(workspace, &preferences, passphrase.clone());
+    let identity = match &connection {
+        Some(c) => identity(workspace, &preferences, c, keystore.as_ref(), passphrase)?,
+        None => ClientIdentity::Any,
+    };
     let mut options = Options::new(&trust);
     options.sni = args.sni.as_deref();
     options.keystore = keystore.as_ref();
@@ -40,6 +45,13 @@ pub(crate) async fn run(workspace: &Workspace, args: DiagnoseArgs) -> Result<(),
         Verification::Off
     };
     options.candidates = smart_card_candidates(&preferences);
+    options.identity = identity;
+    // The versions a connect offers: the secure socket protocol preference.
+    options.versions = match preferences.protocol {
+        Protocol::Default => TlsVersions::Default,
+        Protocol::Tls12 => TlsVersions::Tls12,
+        Protocol::Tls13 => TlsVersions::Tls13,
+    };
 
     let progress = ProgressLine::new();
     let report =
@@ -74,8 +86,11 @@ pub(crate) async fn run(workspace: &Workspace, args: DiagnoseArgs) -> Result<(),
     }
 }
 
-/// The endpoint and, for a stored connection, its "Secure connection" setting.
-async fn target(workspace: &Workspace, text: &str) -> Result<(Endpoint, Option<bool>), Failure> {
+/// The endpoint and, for a stored connection, the connection.
+async fn target(
+    workspace: &Workspace,
+    text: &str,
+) -> Result<(Endpoint, Option<Connection>), Failure> {
     if let Some(endpoint) = parse_host_port(text) {
         return Ok((endpoint, None));
     }
@@ -83,7 +98,7 @@ async fn target(workspace: &Workspace, text: &str) -> Result<(Endpoint, Option<b
     match crate::commands::find(workspace, text).await.ok() {
         Some(found) => {
             let c = found.connection;
-            Ok((Endpoint::new(c.host.clone(), c.port), Some(c.secure)))
+            Ok((Endpoint::new(c.host.clone(), c.port), Some(c)))
         }
         None => Err(Failure::new(
             "CICSX0901E",
@@ -142,6 +157,80 @@ fn load_keystore(
     }
 }
 
+/// The client certificate a connect of `connection` presents, loaded as the connect loads it
+/// (`cicsx_cmci::session::Connector`): a PKCS#12 file opened with $CICSX_CLIENT_CERT_PASSWORD
+/// (else the default pass phrase), a keystore entry, or the certificates on the smart card
+/// that its URI names (read without a PIN). Only the certificates are kept: diagnose never
+/// sends one. A credential that cannot be loaded fails as it fails a connect.
+fn identity(
+    workspace: &Workspace,
+    preferences: &Preferences,
+    connection: &Connection,
+    workspace_keystore: Option<&Keystore>,
+    keystore_passphrase: Option<SecretString>,
+) -> Result<ClientIdentity, Failure> {
+    let default = || SecretString::from(cicsx_keystore::DEFAULT_PASSPHRASE.to_owned());
+    let (store, path, alias) = match &connection.credential {
+        Credential::Pkcs12File { path, alias, .. } => {
+            let passphrase = std::env::var("CICSX_CLIENT_CERT_PASSWORD")
+                .map(SecretString::from)
+                .unwrap_or_else(|_| default());
+            let store = KeystoreFile::new(path.clone()).load(&passphrase)?;
+            (store, path.clone(), alias.clone())
+        }
+        Credential::KeystoreCertificate {
+            keystore: Some(path),
+            alias,
+            ..
+        } => {
+            let passphrase = keystore_passphrase.unwrap_or_else(default);
+            let store = KeystoreFile::new(path.clone()).load(&passphrase)?;
+            (store, path.clone(), alias.clone())
+        }
+        Credential::KeystoreCertificate {
+            keystore: None,
+            alias,
+            ..
+        } => {
+            let path = preferences
+                .keystore
+                .clone()
+                .unwrap_or_else(|| workspace.keystore_path());
+            let store = workspace_keystore.cloned().unwrap_or_default();
+            (store, path, alias.clone())
+        }
+        Credential::SmartCard { uri, .. } => return smart_card_identity(preferences, uri),
+        _ => return Ok(ClientIdentity::Nothing),
+    };
+    let chain = cicsx_cmci::session::key_entry(&store, alias.as_deref(), &path)?
+        .chain
+        .clone();
+    Ok(ClientIdentity::Certificate {
+        name: match alias {
+            Some(alias) => format!("{} ({alias})", path.display()),
+            None => path.display().to_string(),
+        },
+        chain,
+    })
+}
+
+/// The certificate on the smart card that `uri` names, read without a PIN.
+fn smart_card_identity(preferences: &Preferences, uri: &str) -> Result<ClientIdentity, Failure> {
+    let Some(module) = &preferences.smartcard_module else {
+        // A connect fails the same way; diagnose leaves the certificate unmatched.
+        return Ok(ClientIdentity::Nothing);
+    };
+    let parsed: cicsx_smartcard::Pkcs11Uri = uri.parse()?;
+    let certificates = cicsx_smartcard::Module::load(module)?.certificates(&parsed)?;
+    Ok(match certificates.into_iter().next() {
+        Some(c) => ClientIdentity::Certificate {
+            name: uri.to_owned(),
+            chain: vec![c.certificate],
+        },
+        None => ClientIdentity::Nothing,
+    })
+}
+
 /// The certificates on the smart cards of the configured PKCS#11 module (read without a
 /// PIN), if a module is configured.
 fn smart_card_candidates(preferences: &Preferences) -> Vec<Candidate> {
@@ -189,6 +278,7 @@ fn static_id(id: &str) -> &'static str {
         "CICSX0419E",
         "CICSX0420E",
         "CICSX0421E",
+        "CICSX0602E",
         "CICSX0608E",
     ];
     IDS.iter()
@@ -432,6 +522,18 @@ pub(crate) fn render(r: &Report) -> String {
                 "  matching smart card certificates: {}",
                 list(&c.matching_smart_card_certificates)
             );
+            if let Some(own) = &c.connection_credential {
+                let _ = writeln!(
+                    s,
+                    "  the connection's credential: {} ({})",
+                    own.name,
+                    if own.matches {
+                        "issued by an acceptable CA"
+                    } else {
+                        "NOT issued by an acceptable CA"
+                    }
+                );
+            }
         }
     }
 

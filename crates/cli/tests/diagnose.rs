@@ -402,3 +402,107 @@ async fn closed_ports_and_bad_targets() {
     run.fails_with("CICSX0901E");
     assert!(run.stdout.is_empty());
 }
+
+/// Runs `cicsx diagnose TARGET --json` with the environment `env`.
+async fn diagnose_json_env(cx: &Cx, target: &str, env: &[(&str, &str)]) -> (Run, Value) {
+    let run = cx.run(&["diagnose", target, "--json"], env).await;
+    let report: Value = serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not the JSON report ({e})\n{run}"));
+    (run, report)
+}
+
+/// `openssl s_server -www` sending the whole chain, trusted through the fixture root CA.
+fn trusted_openssl(extra: &[&str]) -> OpenSsl {
+    let mut args = vec!["-cert_chain", "{fixtures}/ca/intermediate.pem"];
+    args.extend_from_slice(extra);
+    OpenSsl::start(&args)
+}
+
+#[tokio::test]
+async fn the_protocol_preference_decides_as_for_connect() {
+    let server = trusted_openssl(&["-tls1_2"]);
+    let cx = Cx::new();
+    cx.trust_fixture_ca();
+    cx.run(&["prefs", "set", "protocol", "TLSv1.3"], &[])
+        .await
+        .ok();
+    // connect refuses: the server has no TLS 1.3.
+    cx.add("tls12", server.port, true, &[]).await;
+    let connect = cx.run(&["connect", "tls12"], &[]).await;
+    connect.fails_with("CICSX0408E");
+    let (run, r) = diagnose_json(&cx, &server.target(), &[]).await;
+    assert_eq!(run.code, Some(1), "{run}");
+    assert_eq!(verdict_id(&r), "CICSX0408E", "{run}");
+    assert_eq!(r["verdict"]["ok"], false);
+    assert!(
+        r["verdict"]["summary"]
+            .as_str()
+            .unwrap()
+            .contains("TLS 1.3"),
+        "{run}"
+    );
+    // What the server would accept with other versions is still reported.
+    assert_eq!(accepted_versions(&r), ["TLS 1.2"], "{run}");
+    assert_eq!(r["cicsx_handshake"]["version"], "TLSv1.2");
+    assert!(run.stderr.contains("CICSX0408E"), "{run}");
+}
+
+#[tokio::test]
+async fn a_port_that_is_not_cmci_is_not_ok() {
+    let server = trusted_openssl(&[]);
+    let cx = Cx::new();
+    cx.trust_fixture_ca();
+    cx.add("web", server.port, true, &[]).await;
+    let connect = cx.run(&["connect", "web"], &[]).await;
+    connect.fails_with("CICSX0602E");
+    let (run, r) = diagnose_json(&cx, "web", &[]).await;
+    assert_eq!(run.code, Some(1), "{run}");
+    assert_eq!(r["trust"]["status"], "trusted", "{run}");
+    assert_eq!(r["cicsx_handshake"]["ok"], true);
+    assert_eq!(r["cmci"]["detected"], false);
+    assert_eq!(r["verdict"]["ok"], false);
+    assert_eq!(verdict_id(&r), "CICSX0602E", "{run}");
+    assert!(run.stderr.contains("CICSX0602E"), "{run}");
+}
+
+#[tokio::test]
+async fn a_connections_own_pkcs12_credential_is_used() {
+    let region = region(Mode::ClientAuth, CertChoice::Valid).await;
+    let cx = Cx::new();
+    cx.trust_fixture_ca();
+    let p12 = cx.path("me.p12");
+    std::fs::copy(fixtures().join("client/ecdsa.p12"), &p12).unwrap();
+    let p12 = p12.display().to_string();
+    let port = region.addr().port();
+    cx.add("mine", port, true, &["--client-cert", &p12]).await;
+    let env = [("CICSX_CLIENT_CERT_PASSWORD", "changeit")];
+    let connect = cx.run(&["connect", "mine"], &env).await;
+    assert_eq!(connect.code, Some(0), "{connect}");
+    let signed_on = region.stats().authorization_headers;
+
+    let (run, r) = diagnose_json_env(&cx, "mine", &env).await;
+    assert_eq!(run.code, Some(0), "{run}");
+    let cc = &r["client_certificate"];
+    assert_eq!(cc["required"], true, "{run}");
+    assert_eq!(cc["connection_credential"]["name"], p12.as_str(), "{run}");
+    assert_eq!(cc["connection_credential"]["matches"], true, "{run}");
+    assert_eq!(r["verdict"]["ok"], true, "{run}");
+    // The probes sent no credential.
+    assert_eq!(region.stats().authorization_headers, signed_on);
+
+    // A wrong pass phrase fails as it fails connect.
+    let wrong = [("CICSX_CLIENT_CERT_PASSWORD", "wrong")];
+    let connect = cx.run(&["connect", "mine"], &wrong).await;
+    let run = cx.run(&["diagnose", "mine"], &wrong).await;
+    assert_eq!(connect.code, Some(1), "{connect}");
+    assert_eq!(run.code, Some(1), "{run}");
+    assert!(run.stdout.is_empty(), "{run}");
+
+    // The same region for a stored connection without a certificate credential: connect
+    // cannot, and neither can diagnose.
+    cx.add("nocert", port, true, &[]).await;
+    let (run, r) = diagnose_json(&cx, "nocert", &[]).await;
+    assert_eq!(run.code, Some(1), "{run}");
+    assert_eq!(verdict_id(&r), "CICSX0410E", "{run}");
+    assert!(r["client_certificate"]["connection_credential"].is_null());
+}

@@ -26,7 +26,7 @@ use cicsx_handshake::probe::{
     AfterHandshake, FullHandshake, HelloOutcome, HttpAnswer, Limits, PlainAnswer, Prober, Progress,
     Rating, SuiteScan, TlsVersion, suites,
 };
-use cicsx_handshake::{Endpoint, Error as HandshakeError};
+use cicsx_handshake::{Endpoint, Error as HandshakeError, TlsVersions};
 use cicsx_keystore::Keystore;
 use cicsx_truststore::{CertificateInfo, Rejection, TrustOutcome, TrustStore, Verification};
 use rustls::AlertDescription;
@@ -46,6 +46,25 @@ pub struct Candidate {
     pub certificate: CertificateDer<'static>,
 }
 
+/// The client certificate a connect would present, as far as diagnose knows it.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub enum ClientIdentity {
+    /// Not known (a bare HOST:PORT): any keystore entry or smart card certificate that
+    /// matches the server's CA names counts, and the verdict says which one to use.
+    #[default]
+    Any,
+    /// A stored connection without a certificate credential: a connect presents none.
+    Nothing,
+    /// A stored connection's certificate credential, as a connect loads it.
+    Certificate {
+        /// How to name it to the user (the file or keystore and the alias, or a PKCS#11 URI).
+        name: String,
+        /// Its certificate chain, leaf first.
+        chain: Vec<CertificateDer<'static>>,
+    },
+}
+
 /// What to diagnose with: beyond the endpoint, everything is optional but the trust store.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -63,6 +82,10 @@ pub struct Options<'a> {
     /// Whether the connection is meant to use TLS: `Some(false)` for a stored connection
     /// with "Secure connection" off. `None` (a bare HOST:PORT) means TLS is wanted.
     pub secure: Option<bool>,
+    /// The secure socket protocol preference: the versions a connect offers.
+    pub versions: TlsVersions,
+    /// The client certificate a connect would present.
+    pub identity: ClientIdentity,
     /// Bounds on the probes.
     pub limits: Limits,
 }
@@ -77,6 +100,8 @@ impl<'a> Options<'a> {
             keystore: None,
             candidates: Vec::new(),
             secure: None,
+            versions: TlsVersions::Default,
+            identity: ClientIdentity::Any,
             limits: Limits::default(),
         }
     }
@@ -232,6 +257,18 @@ pub struct ClientCertificateReport {
     pub matching_keystore_entries: Vec<String>,
     /// Smart card certificates issued by one of those CAs.
     pub matching_smart_card_certificates: Vec<String>,
+    /// For a stored connection with a certificate credential: that certificate, and whether
+    /// it is issued by one of those CAs.
+    pub connection_credential: Option<CredentialReport>,
+}
+
+/// A stored connection's own client certificate.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct CredentialReport {
+    /// The credential: file or keystore and alias, or PKCS#11 URI.
+    pub name: String,
+    /// Whether its chain leads to one of the CAs the server accepts (any, when it names none).
+    pub matches: bool,
 }
 
 /// Which side a fix is for.
@@ -748,6 +785,12 @@ fn client_certificate_facts(obs: &Observations, options: &Options<'_>, report: &
         .filter(|c| any || chain_matches(std::slice::from_ref(&c.certificate), &cas))
         .map(|c| c.name.clone())
         .collect();
+    if let ClientIdentity::Certificate { name, chain } = &options.identity {
+        cc.connection_credential = Some(CredentialReport {
+            name: name.clone(),
+            matches: any || chain_matches(chain, &cas),
+        });
+    }
     if any {
         report.notes.push(
             "the server asks for a client certificate but names no CAs: any certificate may be offered"
@@ -994,7 +1037,13 @@ fn verdict(obs: &Observations, options: &Options<'_>, report: &Report) -> Verdic
             if cc.required == Some(true)
                 || matches!(e, HandshakeError::ClientCertificateRejected { .. }) =>
         {
-            client_certificate_verdict(cc)
+            // diagnose sends no client certificate; a connect with a matching one gets past
+            // this point, so judge the rest as it would.
+            if usable_certificates(cc, options).is_empty() || !strong_suite_accepted(obs) {
+                client_certificate_verdict(cc, &options.identity)
+            } else {
+                after_handshake(obs, options, report, None)
+            }
         }
         Err(
             e @ HandshakeError::Alert {
@@ -1039,76 +1088,243 @@ fn verdict(obs: &Observations, options: &Options<'_>, report: &Report) -> Verdic
             format!("cicsx's handshake failed: {e}. {}", e.explanation()),
             vec![fix(Side::Client, e.action())],
         ),
-        Ok(info) => {
-            let no_client_certificate = cc.required == Some(true)
-                && cc.matching_keystore_entries.is_empty()
-                && cc.matching_smart_card_certificates.is_empty();
-            if let Some(trust) = &report.trust
-                && trust.status == "untrusted"
-                && trust.verification
-            {
-                let mut verdict = certificate_verdict(trust, report);
-                if no_client_certificate {
-                    // Both must change: report the second problem as well.
-                    let second = client_certificate_verdict(cc);
-                    verdict.summary =
-                        format!("{} Also: CICSX0410E {}", verdict.summary, second.summary);
-                    verdict.fixes.extend(second.fixes);
-                }
-                return verdict;
-            }
-            if cc.required == Some(true) {
-                if no_client_certificate {
-                    return client_certificate_verdict(cc);
-                }
-                let mut names = cc.matching_keystore_entries.clone();
-                names.extend(cc.matching_smart_card_certificates.iter().cloned());
-                return Verdict {
-                    ok: true,
-                    message_id: None,
-                    title: None,
-                    summary: format!(
-                        "cicsx can connect ({} with {}) when the connection uses a certificate credential: the region requires a client certificate, and {} is issued by a CA it accepts.",
-                        info.version,
-                        info.cipher_suite,
-                        names.join(", ")
-                    ),
-                    fixes: vec![fix(
-                        Side::Client,
-                        format!(
-                            "Make sure the connection's credential is that certificate (cicsx connection add/update --credential with {}).",
-                            names.join(" or ")
-                        ),
-                    )],
-                };
-            }
-            let trust = match &report.trust {
-                Some(t) if t.status == "pinned" => "its certificate was accepted before",
-                Some(t) if t.status == "trusted" => "its certificate is trusted",
-                Some(_) => "trust verification is off, so its certificate is not checked",
-                None => "no certificate could be checked",
-            };
-            Verdict {
-                ok: true,
-                message_id: None,
-                title: None,
-                summary: format!(
-                    "cicsx can connect: {} with {}; {trust}{}.",
-                    info.version,
-                    info.cipher_suite,
-                    if report.cmci.detected {
-                        "; CMCI answers"
-                    } else {
-                        ""
-                    }
-                ),
-                fixes: Vec::new(),
-            }
+        Ok(info) => after_handshake(obs, options, report, Some(info)),
+    }
+}
+
+/// The client certificates a connect would present that the server accepts: the
+/// connection's own credential when it has one; none for a connection without one; for a
+/// bare HOST:PORT, every matching keystore entry and smart card certificate.
+fn usable_certificates(cc: &ClientCertificateReport, options: &Options<'_>) -> Vec<String> {
+    match (&options.identity, &cc.connection_credential) {
+        (ClientIdentity::Certificate { .. }, Some(own)) if own.matches => vec![own.name.clone()],
+        (ClientIdentity::Certificate { .. } | ClientIdentity::Nothing, _) => Vec::new(),
+        (ClientIdentity::Any, _) => {
+            let mut names = cc.matching_keystore_entries.clone();
+            names.extend(cc.matching_smart_card_certificates.iter().cloned());
+            names
         }
     }
 }
 
-fn client_certificate_verdict(cc: &ClientCertificateReport) -> Verdict {
+/// The protocol version and suite a connect would agree, as text, or the verdict when the
+/// secure socket protocol preference leaves no version in common. `info` is cicsx's own
+/// handshake (offering TLS 1.3 and 1.2), when it completed.
+fn negotiated(
+    obs: &Observations,
+    options: &Options<'_>,
+    report: &Report,
+    info: Option<&cicsx_handshake::TlsInfo>,
+) -> Result<String, Verdict> {
+    let usable = |version: &str| -> Vec<&str> {
+        report
+            .suites
+            .iter()
+            .filter(|s| s.version == version && s.usable_by_cicsx)
+            .map(|s| s.name.as_str())
+            .collect()
+    };
+    let accepted = |version: TlsVersion| {
+        obs.scans
+            .iter()
+            .any(|s| s.version == version && s.version_accepted())
+    };
+    let tls13 = match info {
+        Some(i) => i.version == "TLSv1.3",
+        None => !usable("TLS 1.3").is_empty(),
+    };
+    let with_info = || match info {
+        Some(i) => format!("{} with {}", i.version, i.cipher_suite),
+        None => match (usable("TLS 1.3").first(), usable("TLS 1.2").first()) {
+            (Some(suite), _) => format!("TLS 1.3 with {suite}"),
+            (None, Some(suite)) => format!("TLS 1.2 with {suite}"),
+            (None, None) => "a strong suite".to_owned(),
+        },
+    };
+    match options.versions {
+        TlsVersions::Tls13 if !tls13 => Err(protocol_verdict(
+            "TLS 1.3",
+            "The secure socket protocol preference is TLS 1.3 only, but the server does not accept TLS 1.3 (it chose TLS 1.2 when offered both).",
+            "Enable TLS 1.3 for the CMCI TCPIPSERVICE, if the region's CICS and z/OS levels support it.",
+        )),
+        TlsVersions::Tls12 if tls13 || info.is_none() => {
+            let suites = usable("TLS 1.2");
+            match suites.first() {
+                Some(first) => Ok(format!(
+                    "TLS 1.2 (the secure socket protocol preference) with {first}"
+                )),
+                None if accepted(TlsVersion::Tls12) => Err(Verdict {
+                    ok: false,
+                    message_id: Some("CICSX0407E".to_owned()),
+                    title: None,
+                    summary: "The secure socket protocol preference is TLS 1.2 only, and the server accepts none of the strong TLS 1.2 cipher suites cicsx offers.".to_owned(),
+                    fixes: vec![
+                        fix(Side::Client, "Set the secure socket protocol preference to default (cicsx prefs set protocol default), so that TLS 1.3 is offered too."),
+                        fix(Side::Region, STRONG_CIPHERS_FIX),
+                    ],
+                }),
+                None => Err(protocol_verdict(
+                    "TLS 1.2",
+                    "The secure socket protocol preference is TLS 1.2 only, but the server does not accept TLS 1.2.",
+                    "Enable TLS 1.2 for the region (the MINTLSLEVEL system initialization parameter) and check that the CMCI TCPIPSERVICE's CIPHERS allow TLS 1.2 ECDHE AES-GCM suites.",
+                )),
+            }
+        }
+        _ => Ok(with_info()),
+    }
+}
+
+/// CICSX0408E for a secure socket protocol preference the server does not accept.
+fn protocol_verdict(version: &str, summary: &str, region: &str) -> Verdict {
+    Verdict {
+        ok: false,
+        message_id: Some("CICSX0408E".to_owned()),
+        title: None,
+        summary: summary.to_owned(),
+        fixes: vec![
+            fix(
+                Side::Client,
+                format!(
+                    "Set the secure socket protocol preference to default (cicsx prefs set protocol default), so that cicsx offers TLS 1.3 and TLS 1.2, not only {version}."
+                ),
+            ),
+            fix(Side::Region, region),
+        ],
+    }
+}
+
+/// The verdict once a handshake as cicsx's connect does it would complete (`info`: cicsx's
+/// own, when it completed; `None` when only the missing client certificate stopped it):
+/// the protocol preference, the server's certificate, the client certificate, then CMCI.
+fn after_handshake(
+    obs: &Observations,
+    options: &Options<'_>,
+    report: &Report,
+    info: Option<&cicsx_handshake::TlsInfo>,
+) -> Verdict {
+    let agreed = match negotiated(obs, options, report, info) {
+        Ok(text) => text,
+        Err(verdict) => return verdict,
+    };
+    let cc = &report.client_certificate;
+    let usable = usable_certificates(cc, options);
+    let no_client_certificate = cc.required == Some(true) && usable.is_empty();
+    if let Some(trust) = &report.trust
+        && trust.status == "untrusted"
+        && trust.verification
+    {
+        let mut verdict = certificate_verdict(trust, report, &obs.target);
+        if no_client_certificate {
+            // Both must change: report the second problem as well.
+            let second = client_certificate_verdict(cc, &options.identity);
+            verdict.summary = format!("{} Also: CICSX0410E {}", verdict.summary, second.summary);
+            verdict.fixes.extend(second.fixes);
+        }
+        return verdict;
+    }
+    if cc.required == Some(true) {
+        if no_client_certificate {
+            return client_certificate_verdict(cc, &options.identity);
+        }
+        let names = usable.join(", ");
+        let (summary, fixes) = match &options.identity {
+            ClientIdentity::Certificate { .. } => (
+                format!(
+                    "cicsx can connect ({agreed}): the region requires a client certificate, and the connection's credential {names} is issued by a CA it accepts. (diagnose sends no certificate, so whether the region maps it to a user ID, and CMCI itself, are only seen by a connect.)"
+                ),
+                Vec::new(),
+            ),
+            _ => (
+                format!(
+                    "cicsx can connect ({agreed}) when the connection uses a certificate credential: the region requires a client certificate, and {names} is issued by a CA it accepts."
+                ),
+                vec![fix(
+                    Side::Client,
+                    format!(
+                        "Make sure the connection's credential is that certificate (cicsx connection edit NAME with --client-cert FILE.p12, --keystore-cert ALIAS or --smartcard URI: {}).",
+                        usable.join(" or ")
+                    ),
+                )],
+            ),
+        };
+        return Verdict {
+            ok: true,
+            message_id: None,
+            title: None,
+            summary,
+            fixes,
+        };
+    }
+    if let Some(verdict) = cmci_verdict(obs, report) {
+        return verdict;
+    }
+    let trust = match &report.trust {
+        Some(t) if t.status == "pinned" => "its certificate was accepted before",
+        Some(t) if t.status == "trusted" => "its certificate is trusted",
+        Some(_) => "trust verification is off, so its certificate is not checked",
+        None => "no certificate could be checked",
+    };
+    Verdict {
+        ok: true,
+        message_id: None,
+        title: None,
+        summary: format!("cicsx can connect: {agreed}; {trust}; CMCI answers."),
+        fixes: Vec::new(),
+    }
+}
+
+/// The verdict when the CMCI request over cicsx's handshake got no CMCI answer, as a connect
+/// would report it: CICSX0602E for an HTTP answer from something else, CICSX0403E for
+/// silence, CICSX0420E when the connection ended without an HTTP answer.
+fn cmci_verdict(obs: &Observations, report: &Report) -> Option<Verdict> {
+    if report.cmci.detected {
+        return None;
+    }
+    let after = obs.full.as_ref().and_then(|f| f.after.as_ref());
+    let what = report
+        .cmci
+        .http_status
+        .as_deref()
+        .or(report.cmci.no_answer.as_deref())
+        .unwrap_or("no HTTP answer");
+    let (id, summary) = match after {
+        Some(AfterHandshake::Http(_)) => (
+            "CICSX0602E",
+            format!(
+                "The TLS handshake works, but the port is not CMCI: GET /CICSSystemManagement/ got \"{what}\" with no sign of CICS, so a connect fails with CICSX0602E (the reply is not a CMCI response)."
+            ),
+        ),
+        Some(AfterHandshake::Silent) => (
+            "CICSX0403E",
+            "The TLS handshake works, but GET /CICSSystemManagement/ got no answer in time."
+                .to_owned(),
+        ),
+        _ => (
+            "CICSX0420E",
+            format!(
+                "The TLS handshake works, but GET /CICSSystemManagement/ got no HTTP answer: {what}."
+            ),
+        ),
+    };
+    Some(Verdict {
+        ok: false,
+        message_id: Some(id.to_owned()),
+        title: None,
+        summary,
+        fixes: vec![
+            fix(
+                Side::Client,
+                "Check the port of the connection: it should be the port of the region's CMCI TCPIPSERVICE (the CMCI JVM server, or the WUI or SMSS region's CMCI).",
+            ),
+            fix(
+                Side::Region,
+                "Check which application answers /CICSSystemManagement on this port (TCPIPSERVICE and URIMAP definitions), and look for DFHWU and DFHWB messages in the job log.",
+            ),
+        ],
+    })
+}
+
+fn client_certificate_verdict(cc: &ClientCertificateReport, identity: &ClientIdentity) -> Verdict {
     let cas = if cc.acceptable_ca_names.is_empty() {
         "any CA it trusts".to_owned()
     } else {
@@ -1116,15 +1332,27 @@ fn client_certificate_verdict(cc: &ClientCertificateReport) -> Verdict {
     };
     let mut matches = cc.matching_keystore_entries.clone();
     matches.extend(cc.matching_smart_card_certificates.iter().cloned());
-    let client = if matches.is_empty() {
-        format!(
+    let client = match (identity, &cc.connection_credential) {
+        (ClientIdentity::Certificate { .. }, Some(own)) if !own.matches => format!(
+            "The connection's certificate credential {} is not issued by {cas}: give the connection a certificate credential from one of those CAs ({}).",
+            own.name,
+            if matches.is_empty() {
+                "cicsx keystore import, or a smart card holding one".to_owned()
+            } else {
+                format!("for example {}", matches.join(" or "))
+            }
+        ),
+        (ClientIdentity::Certificate { .. }, Some(own)) => format!(
+            "The connection's certificate credential {} is issued by a CA the region accepts: check that the region maps it to a user ID and that the certificate is valid.",
+            own.name
+        ),
+        _ if matches.is_empty() => format!(
             "Get a client certificate issued by {cas}, import it with its key (cicsx keystore import) or use a smart card holding one, and give the connection that certificate credential."
-        )
-    } else {
-        format!(
+        ),
+        _ => format!(
             "Give the connection a certificate credential using {} (issued by a CA the region accepts).",
             matches.join(" or ")
-        )
+        ),
     };
     Verdict {
         ok: false,
@@ -1143,7 +1371,7 @@ fn client_certificate_verdict(cc: &ClientCertificateReport) -> Verdict {
     }
 }
 
-fn certificate_verdict(trust: &TrustReport, report: &Report) -> Verdict {
+fn certificate_verdict(trust: &TrustReport, report: &Report, target: &Endpoint) -> Verdict {
     let id = trust
         .message_id
         .clone()
@@ -1169,7 +1397,7 @@ fn certificate_verdict(trust: &TrustReport, report: &Report) -> Verdict {
         ),
         "CICSX0414E" => (
             format!(
-                "Connect with a host name the certificate names ({}), or give diagnose and the connection that name with --sni.",
+                "Connect with a host name the certificate names ({}): change the connection's host to it (cicsx connection edit NAME --host HOST), and check that name with cicsx diagnose HOST:PORT (or cicsx diagnose HOST:PORT --sni NAME when that name does not resolve from this machine).",
                 leaf.map(|c| c.sans.join(", ")).unwrap_or_default()
             ),
             "Issue the certificate of the CMCI TCPIPSERVICE with this host name among its subject alternative names.".to_owned(),
@@ -1179,7 +1407,10 @@ fn certificate_verdict(trust: &TrustReport, report: &Report) -> Verdict {
             "Replace the certificate of the CMCI TCPIPSERVICE with one whose key is RSA of at least 2048 bits or ECDSA P-256 or P-384.".to_owned(),
         ),
         "CICSX0608E" => (
-            "Find out why the certificate changed before trusting the new one: it may be an attack. If the change is expected, remove the old acceptance (cicsx truststore) and accept again.".to_owned(),
+            format!(
+                "Find out why the certificate changed before trusting the new one: it may be an attack. If the change is expected (check the new fingerprint {fingerprint} with the region's administrator), remove the old acceptance with `cicsx keystore delete {}` and connect again to accept the new certificate.",
+                cicsx_truststore::pin_alias(&target.host, target.port)
+            ),
             "Tell users when the CMCI certificate is replaced, with its new fingerprint.".to_owned(),
         ),
         _ => (
@@ -1283,6 +1514,16 @@ mod tests {
             acceptable_ca_names: Vec::new(),
             after: Some(after),
         }
+    }
+
+    /// A CICS region's answer to the unauthenticated CMCI request.
+    fn cmci_answer() -> AfterHandshake {
+        AfterHandshake::Http(
+            cicsx_handshake::probe::http::parse_answer(
+                b"HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"CICS\"\r\n\r\n",
+            )
+            .unwrap(),
+        )
     }
 
     fn judge(obs: &Observations) -> Report {
@@ -1429,7 +1670,7 @@ mod tests {
 
         let obs = observations(
             vec![scan(TlsVersion::Tls13, &[0x1301])],
-            Some(succeeded(AfterHandshake::Closed)),
+            Some(succeeded(cmci_answer())),
         );
         let trust = TrustStore::new();
         let mut options = Options::new(&trust);
@@ -1439,13 +1680,27 @@ mod tests {
         // The same with TLS wanted: cicsx can connect (no certificate to judge here).
         let r = judge(&obs);
         assert!(r.verdict.ok, "{:?}", r.verdict);
+        // Unless the protocol preference is TLS 1.2 and the server has no TLS 1.2.
+        let mut options = Options::new(&trust);
+        options.versions = TlsVersions::Tls12;
+        let r = assess(&obs, &options, UnixTime::now());
+        assert_eq!(r.verdict.message_id.as_deref(), Some("CICSX0408E"));
+        // A server that closes instead of answering CMCI is not a CMCI port.
+        let obs = observations(
+            vec![scan(TlsVersion::Tls13, &[0x1301])],
+            Some(succeeded(AfterHandshake::Closed)),
+        );
+        assert_eq!(
+            judge(&obs).verdict.message_id.as_deref(),
+            Some("CICSX0420E")
+        );
     }
 
     #[test]
     fn the_report_serialises_with_the_documented_names() {
         let obs = observations(
             vec![scan(TlsVersion::Tls12, &[0xC02F])],
-            Some(succeeded(AfterHandshake::Closed)),
+            Some(succeeded(cmci_answer())),
         );
         let json = serde_json::to_value(judge(&obs)).unwrap();
         for key in [

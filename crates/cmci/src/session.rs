@@ -719,6 +719,21 @@ fn add_truststore(
 }
 
 fn pick_key(store: &Keystore, alias: Option<&str>, path: &Path) -> Result<Identity, Error> {
+    let entry = key_entry(store, alias, path)?;
+    Ok(Identity::Key(entry.chain.clone(), entry.key()))
+}
+
+/// The key entry a connect uses from `store` (read from `path`): the one named `alias`
+/// (compared without regard to case), or the only key entry when no alias is given.
+///
+/// # Errors
+/// [`Error::NoClientKey`], or [`Error::AmbiguousClientKey`] when no alias is given and the
+/// file holds several keys.
+pub fn key_entry<'a>(
+    store: &'a Keystore,
+    alias: Option<&str>,
+    path: &Path,
+) -> Result<&'a cicsx_keystore::PrivateKeyEntry, Error> {
     let mut keys = store.private_keys();
     let entry = match alias {
         Some(alias) => keys.find(|k| k.alias.eq_ignore_ascii_case(alias)),
@@ -733,11 +748,10 @@ fn pick_key(store: &Keystore, alias: Option<&str>, path: &Path) -> Result<Identi
             first
         }
     };
-    let entry = entry.ok_or_else(|| Error::NoClientKey {
+    entry.ok_or_else(|| Error::NoClientKey {
         path: path.to_path_buf(),
         alias: alias.map(str::to_owned),
-    })?;
-    Ok(Identity::Key(entry.chain.clone(), entry.key()))
+    })
 }
 
 /// Fetches a shared file over https (a loaded connections file or a central truststore),
